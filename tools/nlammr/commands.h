@@ -1,0 +1,11 @@
+// Each subcommand of the nlammr program lives in its own cmd_<name>.cpp and
+// exposes one function that adds itself to the CLI11 app. main.cpp calls them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace nlammr::cli {
+
+void add_version_command(CLI::App& app);
+
+}  // namespace nlammr::cli

@@ -1,0 +1,26 @@
+// nlammr: train, evaluate and run the NLA-MMR medication recommender, and the
+// tools around it (encode texts, featurize molecules, prepare cohorts).
+#include <cstdio>
+#include <exception>
+
+#include "tools/nlammr/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nlammr: natural-language-assisted multi-modal medication recommendation"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+
+  nlammr::cli::add_version_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // Every command reports bad input by throwing; the message names the
+    // file and the problem, and the exit status is non-zero.
+    std::fprintf(stderr, "nlammr: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
