@@ -1,0 +1,70 @@
+#include "engine/backend.h"
+
+#include <stdexcept>
+
+namespace nlammr {
+
+// Defined in kernels/cpu/cpu_backend.cpp.
+Backend& cpu_backend();
+
+#ifdef NLAMMR_WITH_CUDA
+// Defined in kernels/cuda/cuda_backend.cu. Throws when no GPU is usable.
+Backend& cuda_backend(int device_index);
+bool cuda_backend_available(std::string* reason);
+#endif
+
+Backend& backend_for(Device device) {
+  if (device.is_cpu()) return cpu_backend();
+#ifdef NLAMMR_WITH_CUDA
+  return cuda_backend(device.index);
+#else
+  throw std::runtime_error("device " + device.str() + " requested, but this build has no CUDA backend " +
+                           "(configure with -DNLAMMR_CUDA=ON on a machine with the CUDA toolkit)");
+#endif
+}
+
+bool cuda_available() { return cuda_unavailable_reason().empty(); }
+
+std::string cuda_unavailable_reason() {
+#ifdef NLAMMR_WITH_CUDA
+  std::string reason;
+  return cuda_backend_available(&reason) ? std::string() : reason;
+#else
+  return "this build has no CUDA backend (configured without nvcc or with NLAMMR_CUDA=OFF)";
+#endif
+}
+
+const char* unary_op_name(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "neg";
+    case UnaryOp::Exp: return "exp";
+    case UnaryOp::Log: return "log";
+    case UnaryOp::Sqrt: return "sqrt";
+    case UnaryOp::Abs: return "abs";
+    case UnaryOp::Relu: return "relu";
+    case UnaryOp::GeluErf: return "gelu";
+    case UnaryOp::GeluTanh: return "gelu_tanh";
+    case UnaryOp::Tanh: return "tanh";
+    case UnaryOp::Sigmoid: return "sigmoid";
+    case UnaryOp::Scale: return "scale";
+    case UnaryOp::AddScalar: return "add_scalar";
+    case UnaryOp::PowScalar: return "pow_scalar";
+  }
+  return "?";
+}
+
+const char* binary_op_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "add";
+    case BinaryOp::Sub: return "sub";
+    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Div: return "div";
+    case BinaryOp::Pow: return "pow";
+    case BinaryOp::Maximum: return "maximum";
+    case BinaryOp::Minimum: return "minimum";
+    case BinaryOp::GreaterEqual: return "greater_equal";
+  }
+  return "?";
+}
+
+}  // namespace nlammr

@@ -1,0 +1,37 @@
+#include "engine/random.h"
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/philox.h"
+
+namespace nlammr {
+
+double Generator::uniform() { return philox::uniform01_double(reserve(1), seed_); }
+
+double Generator::normal() {
+  // Box-Muller; 1 - u keeps the logarithm's argument in (0, 1].
+  const double u1 = 1.0 - uniform();
+  const double u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
+namespace {
+Tensor from_doubles(const std::vector<double>& values, const Shape& shape, DType dtype, Device device) {
+  return Tensor::from_vector(values, shape).to(dtype).to(device);
+}
+}  // namespace
+
+Tensor rand_uniform(const Shape& shape, double low, double high, Generator& gen, DType dtype, Device device) {
+  std::vector<double> values(static_cast<size_t>(shape_numel(shape)));
+  for (double& v : values) v = low + (high - low) * gen.uniform();
+  return from_doubles(values, shape, dtype, device);
+}
+
+Tensor randn(const Shape& shape, Generator& gen, DType dtype, Device device, double mean, double stddev) {
+  std::vector<double> values(static_cast<size_t>(shape_numel(shape)));
+  for (double& v : values) v = mean + stddev * gen.normal();
+  return from_doubles(values, shape, dtype, device);
+}
+
+}  // namespace nlammr

@@ -1,0 +1,49 @@
+// Small helpers shared by the CPU kernels.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "engine/tensor.h"
+
+namespace nlammr::cpu {
+
+// Work below this many elements runs on one thread: starting a parallel
+// region costs more than it saves.
+constexpr int64_t kParallelGrain = 1 << 14;
+
+// Calls f(T{}) with T = float or double according to dtype.
+template <typename F>
+void dispatch_float(DType dtype, const char* kernel, F&& f) {
+  switch (dtype) {
+    case DType::Float32: f(float{}); break;
+    case DType::Float64: f(double{}); break;
+    default:
+      throw std::runtime_error(std::string(kernel) + ": expected float32 or float64, got " + dtype_name(dtype));
+  }
+}
+
+// Calls f(I{}) with I = int32_t or int64_t according to dtype.
+template <typename F>
+void dispatch_index(DType dtype, const char* kernel, F&& f) {
+  switch (dtype) {
+    case DType::Int32: f(int32_t{}); break;
+    case DType::Int64: f(int64_t{}); break;
+    default:
+      throw std::runtime_error(std::string(kernel) + ": index tensor must be int32 or int64, got " +
+                               dtype_name(dtype));
+  }
+}
+
+template <typename T>
+T* ptr(const Tensor& t) {
+  return static_cast<T*>(t.raw_data());
+}
+
+[[noreturn]] inline void index_out_of_range(const char* kernel, int64_t value, int64_t limit) {
+  throw std::runtime_error(std::string(kernel) + ": index " + std::to_string(value) + " out of range [0, " +
+                           std::to_string(limit) + ")");
+}
+
+}  // namespace nlammr::cpu

@@ -1,0 +1,84 @@
+// Elementwise kernels: unary ops, their backward, and broadcast binary ops.
+#include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/elementwise_math.h"
+#include "kernels/cpu/strided.h"
+
+namespace nlammr {
+
+// One loop over a strided input and a packed output; `f` is the scalar op.
+template <typename T, typename F>
+static void unary_loop(const Tensor& x, const Tensor& y, F f) {
+  const T* xp = cpu::ptr<T>(x);
+  T* yp = cpu::ptr<T>(y);
+  cpu::StridedLoop<2> loop(y.shape(), {&y.strides(), &x.strides()});
+  loop.run([&](const std::array<int64_t, 2>& off, int64_t count, const std::array<int64_t, 2>& step) {
+    T* out = yp + off[0];
+    const T* in = xp + off[1];
+    if (step[0] == 1 && step[1] == 1) {
+      for (int64_t i = 0; i < count; ++i) out[i] = f(in[i]);
+    } else {
+      for (int64_t i = 0; i < count; ++i) out[i * step[0]] = f(in[i * step[1]]);
+    }
+  });
+}
+
+void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alpha) {
+  cpu::dispatch_float(x.dtype(), unary_op_name(op), [&](auto tag) {
+    using T = decltype(tag);
+    const T a = static_cast<T>(alpha);
+    switch (op) {  // the hottest ops get a loop without the switch inside
+      case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return v > T(0) ? v : T(0); }); break;
+      case UnaryOp::Scale: unary_loop<T>(x, y, [a](T v) { return a * v; }); break;
+      case UnaryOp::AddScalar: unary_loop<T>(x, y, [a](T v) { return v + a; }); break;
+      default: unary_loop<T>(x, y, [op, a](T v) { return math::unary(op, v, a); }); break;
+    }
+  });
+}
+
+void CpuBackend::unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& gy,
+                                const Tensor& gx, double alpha) {
+  cpu::dispatch_float(gy.dtype(), unary_op_name(op), [&](auto tag) {
+    using T = decltype(tag);
+    const T* xp = cpu::ptr<T>(x);
+    const T* yp = cpu::ptr<T>(y);
+    const T* gyp = cpu::ptr<T>(gy);
+    T* gxp = cpu::ptr<T>(gx);
+    const T a = static_cast<T>(alpha);
+    const int64_t n = gx.numel();
+#pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::unary_derivative(op, xp[i], yp[i], a);
+  });
+}
+
+void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  cpu::dispatch_float(out.dtype(), binary_op_name(op), [&](auto tag) {
+    using T = decltype(tag);
+    const T* ap = cpu::ptr<T>(a);
+    const T* bp = cpu::ptr<T>(b);
+    T* op_ = cpu::ptr<T>(out);
+    cpu::StridedLoop<3> loop(out.shape(), {&out.strides(), &a.strides(), &b.strides()});
+    loop.run([&](const std::array<int64_t, 3>& off, int64_t count, const std::array<int64_t, 3>& step) {
+      T* o = op_ + off[0];
+      const T* x = ap + off[1];
+      const T* y = bp + off[2];
+      if (step[0] == 1 && step[1] == 1 && step[2] == 1) {
+        switch (op) {  // vectorisable loops for the common packed case
+          case BinaryOp::Add: for (int64_t i = 0; i < count; ++i) o[i] = x[i] + y[i]; return;
+          case BinaryOp::Sub: for (int64_t i = 0; i < count; ++i) o[i] = x[i] - y[i]; return;
+          case BinaryOp::Mul: for (int64_t i = 0; i < count; ++i) o[i] = x[i] * y[i]; return;
+          default: break;
+        }
+      } else if (step[0] == 1 && step[1] == 1 && step[2] == 0) {
+        const T s = y[0];  // a row broadcast against a scalar (bias, scale)
+        switch (op) {
+          case BinaryOp::Add: for (int64_t i = 0; i < count; ++i) o[i] = x[i] + s; return;
+          case BinaryOp::Mul: for (int64_t i = 0; i < count; ++i) o[i] = x[i] * s; return;
+          default: break;
+        }
+      }
+      for (int64_t i = 0; i < count; ++i) o[i * step[0]] = math::binary(op, x[i * step[1]], y[i * step[2]]);
+    });
+  });
+}
+
+}  // namespace nlammr

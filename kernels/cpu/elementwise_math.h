@@ -1,0 +1,87 @@
+// The scalar math of every elementwise op and its derivative, written once
+// and shared by the CPU kernels (and readable as the definition of each op).
+#pragma once
+
+#include <cmath>
+
+#include "engine/backend.h"
+
+#if defined(__CUDACC__)
+#define NLAMMR_MATH_FN __host__ __device__ __forceinline__
+#else
+#define NLAMMR_MATH_FN inline
+#endif
+
+namespace nlammr::math {
+
+constexpr double kSqrt2 = 1.4142135623730951;
+constexpr double kSqrt2OverPi = 0.7978845608028654;   // sqrt(2 / pi)
+constexpr double kInvSqrt2Pi = 0.3989422804014327;    // 1 / sqrt(2 pi)
+constexpr double kGeluTanhCoeff = 0.044715;
+
+template <typename T>
+NLAMMR_MATH_FN T unary(UnaryOp op, T x, T alpha) {
+  switch (op) {
+    case UnaryOp::Neg: return -x;
+    case UnaryOp::Exp: return std::exp(x);
+    case UnaryOp::Log: return std::log(x);
+    case UnaryOp::Sqrt: return std::sqrt(x);
+    case UnaryOp::Abs: return std::fabs(x);
+    case UnaryOp::Relu: return x > T(0) ? x : T(0);
+    case UnaryOp::GeluErf: return T(0.5) * x * (T(1) + std::erf(x / T(kSqrt2)));
+    case UnaryOp::GeluTanh: {
+      const T inner = T(kSqrt2OverPi) * (x + T(kGeluTanhCoeff) * x * x * x);
+      return T(0.5) * x * (T(1) + std::tanh(inner));
+    }
+    case UnaryOp::Tanh: return std::tanh(x);
+    case UnaryOp::Sigmoid: return T(1) / (T(1) + std::exp(-x));
+    case UnaryOp::Scale: return alpha * x;
+    case UnaryOp::AddScalar: return x + alpha;
+    case UnaryOp::PowScalar: return std::pow(x, alpha);
+  }
+  return x;
+}
+
+// d f(x) / dx, given x and y = f(x) (whichever is cheaper to use).
+template <typename T>
+NLAMMR_MATH_FN T unary_derivative(UnaryOp op, T x, T y, T alpha) {
+  switch (op) {
+    case UnaryOp::Neg: return T(-1);
+    case UnaryOp::Exp: return y;
+    case UnaryOp::Log: return T(1) / x;
+    case UnaryOp::Sqrt: return T(0.5) / y;
+    case UnaryOp::Abs: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
+    case UnaryOp::Relu: return x > T(0) ? T(1) : T(0);
+    case UnaryOp::GeluErf:
+      return T(0.5) * (T(1) + std::erf(x / T(kSqrt2))) + x * T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
+    case UnaryOp::GeluTanh: {
+      const T inner = T(kSqrt2OverPi) * (x + T(kGeluTanhCoeff) * x * x * x);
+      const T t = std::tanh(inner);
+      const T dinner = T(kSqrt2OverPi) * (T(1) + T(3 * kGeluTanhCoeff) * x * x);
+      return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * dinner;
+    }
+    case UnaryOp::Tanh: return T(1) - y * y;
+    case UnaryOp::Sigmoid: return y * (T(1) - y);
+    case UnaryOp::Scale: return alpha;
+    case UnaryOp::AddScalar: return T(1);
+    case UnaryOp::PowScalar: return alpha * std::pow(x, alpha - T(1));
+  }
+  return T(0);
+}
+
+template <typename T>
+NLAMMR_MATH_FN T binary(BinaryOp op, T a, T b) {
+  switch (op) {
+    case BinaryOp::Add: return a + b;
+    case BinaryOp::Sub: return a - b;
+    case BinaryOp::Mul: return a * b;
+    case BinaryOp::Div: return a / b;
+    case BinaryOp::Pow: return std::pow(a, b);
+    case BinaryOp::Maximum: return a >= b ? a : b;
+    case BinaryOp::Minimum: return a <= b ? a : b;
+    case BinaryOp::GreaterEqual: return a >= b ? T(1) : T(0);
+  }
+  return a;
+}
+
+}  // namespace nlammr::math
