@@ -1,14 +1,24 @@
 // Matrix multiply through Eigen. Eigen's GEMM packs panels of A and B into
 // cache-sized blocks and runs a register-blocked micro-kernel; writing our
 // own would teach less than reading Eigen's and run slower.
+//
+// Threads: Eigen's own parallel GEMM picks its k-blocking from the thread
+// count, so the summation order (and the last bits of the result) would
+// change with the number of threads. Instead Eigen always runs on one thread,
+// and we split C into tiles of a fixed size, one Eigen product per tile, in
+// parallel: the tiling depends only on the shapes, never on the threads.
 #include <Eigen/Core>
-#include <omp.h>
+
+#include <algorithm>
 
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
 
 namespace nlammr {
 namespace {
+
+constexpr int64_t kTileRows = 128;
+constexpr int64_t kTileCols = 256;
 
 template <typename T>
 using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -17,32 +27,43 @@ using ConstMap = Eigen::Map<const RowMajor<T>>;
 template <typename T>
 using Map = Eigen::Map<RowMajor<T>>;
 
-// One product C = alpha op(A) op(B) + beta C. A row-major matrix stored as
-// [k, m] and read transposed is the same memory as a column-major [m, k], so
-// a transpose costs nothing.
+// One tile: C[r0:r0+rn, c0:c0+cn] = alpha op(A)[rows] op(B)[:, cols] + beta C[tile].
+template <typename T, typename AExpr, typename BExpr>
+void tile_product(const GemmDesc& d, const AExpr& A, const BExpr& B, Map<T>& C, int64_t r0, int64_t rn,
+                  int64_t c0, int64_t cn) {
+  auto c = C.block(r0, c0, rn, cn);
+  auto a = A.middleRows(r0, rn);
+  auto b = B.middleCols(c0, cn);
+  if (d.beta == 0.0) {
+    c.noalias() = a * b;
+    if (d.alpha != 1.0) c *= static_cast<T>(d.alpha);
+  } else {
+    if (d.beta != 1.0) c *= static_cast<T>(d.beta);
+    c.noalias() += static_cast<T>(d.alpha) * (a * b);
+  }
+}
+
+// A row-major matrix stored as [k, m] and read transposed is the same memory
+// as a column-major [m, k], so a transpose costs nothing.
 template <typename T>
-void gemm_one(const GemmDesc& d, const T* a, const T* b, T* c) {
+void tile(const GemmDesc& d, const T* a, const T* b, T* c, int64_t r0, int64_t rn, int64_t c0, int64_t cn) {
   Map<T> C(c, d.m, d.n);
-  auto run = [&](const auto& A, const auto& B) {
-    if (d.beta == 0.0) {
-      C.noalias() = A * B;
-      if (d.alpha != 1.0) C *= static_cast<T>(d.alpha);
-    } else {
-      if (d.beta != 1.0) C *= static_cast<T>(d.beta);
-      C.noalias() += static_cast<T>(d.alpha) * (A * B);
-    }
-  };
   ConstMap<T> A(a, d.trans_a ? d.k : d.m, d.trans_a ? d.m : d.k);
   ConstMap<T> B(b, d.trans_b ? d.n : d.k, d.trans_b ? d.k : d.n);
-  if (d.trans_a && d.trans_b) run(A.transpose(), B.transpose());
-  else if (d.trans_a) run(A.transpose(), B);
-  else if (d.trans_b) run(A, B.transpose());
-  else run(A, B);
+  if (d.trans_a && d.trans_b) tile_product<T>(d, A.transpose(), B.transpose(), C, r0, rn, c0, cn);
+  else if (d.trans_a) tile_product<T>(d, A.transpose(), B, C, r0, rn, c0, cn);
+  else if (d.trans_b) tile_product<T>(d, A, B.transpose(), C, r0, rn, c0, cn);
+  else tile_product<T>(d, A, B, C, r0, rn, c0, cn);
 }
 
 }  // namespace
 
 void CpuBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, const Tensor& c) {
+  static const bool eigen_single_threaded = [] {
+    Eigen::setNbThreads(1);
+    return true;
+  }();
+  (void)eigen_single_threaded;
   cpu::dispatch_float(c.dtype(), "gemm", [&](auto tag) {
     using T = decltype(tag);
     const T* ap = cpu::ptr<T>(a);
@@ -53,13 +74,18 @@ void CpuBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, const
       for (int64_t i = 0; i < d.batch * d.m * d.n; ++i) cp[i] = d.beta == 0.0 ? T(0) : T(d.beta) * cp[i];
       return;
     }
-    // Many small products (attention heads, a batch of visits): one per
-    // thread, Eigen single-threaded inside. Few large ones: Eigen threads
-    // each product itself.
-    const bool across_batch = d.batch >= omp_get_max_threads() && d.batch > 1;
-#pragma omp parallel for schedule(static) if (across_batch)
-    for (int64_t i = 0; i < d.batch; ++i)
-      gemm_one<T>(d, ap + i * d.stride_a, bp + i * d.stride_b, cp + i * d.stride_c);
+    const int64_t row_tiles = (d.m + kTileRows - 1) / kTileRows;
+    const int64_t col_tiles = (d.n + kTileCols - 1) / kTileCols;
+    const int64_t tasks = d.batch * row_tiles * col_tiles;
+    const bool parallel = tasks > 1 && d.batch * d.m * d.n * d.k > (1 << 15);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int64_t t = 0; t < tasks; ++t) {
+      const int64_t i = t / (row_tiles * col_tiles);
+      const int64_t rt = (t / col_tiles) % row_tiles, ct = t % col_tiles;
+      const int64_t r0 = rt * kTileRows, c0 = ct * kTileCols;
+      tile<T>(d, ap + i * d.stride_a, bp + i * d.stride_b, cp + i * d.stride_c, r0, std::min(kTileRows, d.m - r0),
+              c0, std::min(kTileCols, d.n - c0));
+    }
   });
 }
 

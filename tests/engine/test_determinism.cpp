@@ -1,0 +1,57 @@
+// Same seed, same bits: results must not depend on the number of threads.
+#include <doctest/doctest.h>
+#include <omp.h>
+
+#include "engine/engine.h"
+
+using namespace nlammr;
+
+namespace {
+
+// One training step of a small model touching every parallel kernel.
+std::vector<float> train_step(int threads) {
+  omp_set_num_threads(threads);
+  Generator gen(3);
+  auto dgen = std::make_shared<Generator>(4);
+  nn::MLP mlp({64, 96, 32}, nn::Activation::Gelu, 0.1, gen, dgen);
+  nn::LayerNorm norm(32);
+  Tensor x = randn({300, 64}, gen);
+  Tensor q = randn({2, 4, 70, 16}, gen).requires_grad_();
+  Tensor h = norm.forward(mlp.forward(x));
+  Tensor att = scaled_dot_product_attention(q, q, q);
+  Tensor idx = Tensor::from_vector<int64_t>(std::vector<int64_t>(600, 7), {600});
+  Tensor scattered = scatter_add(concat({h, h}, 0), idx, 10);
+  Tensor loss = sum(softmax(h, -1) * h) + mean(att) + sum(scattered) * 1e-3 + sum(h * h) * 1e-4;
+  loss.backward();
+  optim::Adam opt({{mlp.parameters(), 1e-3, 0.0}});
+  opt.step();
+  std::vector<float> out = mlp.parameters()[0].to_vector<float>();
+  std::vector<float> gq = q.grad().to_vector<float>();
+  out.insert(out.end(), gq.begin(), gq.end());
+  out.push_back(loss.item<float>());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a training step gives identical bits on 1 and on several threads") {
+  const int saved = omp_get_max_threads();
+  std::vector<float> one = train_step(1);
+  std::vector<float> many = train_step(4);
+  std::vector<float> again = train_step(4);
+  omp_set_num_threads(saved);
+  CHECK(one == many);
+  CHECK(many == again);
+}
+
+TEST_CASE("large sums are blocked deterministically") {
+  const int saved = omp_get_max_threads();
+  Generator gen(5);
+  Tensor x = randn({1 << 20}, gen);
+  omp_set_num_threads(1);
+  const float a = sum(x).item<float>();
+  omp_set_num_threads(3);
+  const float b = sum(x).item<float>();
+  omp_set_num_threads(saved);
+  CHECK(a == b);
+}
