@@ -99,7 +99,7 @@ class HeaderReader {
       header = json::parse(text, text + size, watch);
     } catch (const HeaderTooDeep&) {
       fail("the JSON header nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {  // parse_error, or out_of_range for a number like 1e999
       std::string what = error.what();
       const size_t tag_end = what.find("] ");  // drop nlohmann's "[json.exception.parse_error.101] "
       if (tag_end != std::string::npos) what = what.substr(tag_end + 2);

@@ -179,6 +179,9 @@ TEST_CASE("bad shapes") {
   message = error_for_header(dir, "float.safetensors",
                              "{\"a\":{\"dtype\":\"U8\",\"shape\":[1,2.0],\"data_offsets\":[0,2]}}", "xy");
   CHECK(contains(message, "tensor 'a': shape entry 1 is 2.0"));
+  message = error_for_header(dir, "number_overflow.safetensors",
+                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[1e999],\"data_offsets\":[0,1]}}", "x");
+  CHECK(contains(message, "the header is not valid JSON: number overflow"));
   message = error_for_header(dir, "not_array.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":3,\"data_offsets\":[0,3]}}");
   CHECK(contains(message, "tensor 'a': shape must be an array"));
   message = error_for_header(dir, "overflow.safetensors",
