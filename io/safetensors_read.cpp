@@ -153,14 +153,15 @@ class HeaderReader {
                      std::to_string(data_size_) + " bytes)");
     }
 
-    // Element count and byte size, refusing anything that would overflow.
-    uint64_t expected = dtype_size(entry.dtype);
+    // Byte size, refusing anything beyond int64: every partial product then
+    // fits too, so TensorEntry::numel() cannot overflow even with a 0 at the end.
+    int64_t expected = static_cast<int64_t>(dtype_size(entry.dtype));
     for (int64_t dim : entry.shape) {
-      if (__builtin_mul_overflow(expected, static_cast<uint64_t>(dim), &expected)) {
+      if (__builtin_mul_overflow(expected, dim, &expected)) {
         fail(name, "shape " + shape_text(entry.shape) + " overflows the byte count");
       }
     }
-    if (expected != end - begin) {
+    if (static_cast<uint64_t>(expected) != end - begin) {
       fail(name, "shape " + shape_text(entry.shape) + " of " + fmt::code_of(entry.dtype) + " needs " +
                      std::to_string(expected) + " bytes but data_offsets " + offsets_text(begin, end) +
                      " span " + std::to_string(end - begin));

@@ -37,14 +37,14 @@ void validate(const std::string& destination, const std::vector<TensorToWrite>& 
     check_utf8(destination, label + ": the name", tensor.name);
     if (tensor.name == fmt::kMetadataKey) fail(destination, label + ": the name is reserved for metadata");
     if (!seen.insert(tensor.name).second) fail(destination, label + ": the name appears twice");
-    uint64_t expected = dtype_size(tensor.dtype);
+    int64_t expected = static_cast<int64_t>(dtype_size(tensor.dtype));
     for (int64_t dim : tensor.shape) {
       if (dim < 0) fail(destination, label + ": negative dimension " + std::to_string(dim));
-      if (__builtin_mul_overflow(expected, static_cast<uint64_t>(dim), &expected)) {
+      if (__builtin_mul_overflow(expected, dim, &expected)) {
         fail(destination, label + ": the shape overflows the byte count");
       }
     }
-    if (expected != tensor.nbytes) {
+    if (static_cast<uint64_t>(expected) != tensor.nbytes) {
       fail(destination, label + ": shape and dtype " + fmt::code_of(tensor.dtype) + " need " +
                             std::to_string(expected) + " bytes but nbytes is " + std::to_string(tensor.nbytes));
     }

@@ -95,6 +95,7 @@ class Mutator {
 uint64_t touch_everything(const SafeTensorsFile& file) {
   uint64_t sum = 0;
   for (const TensorEntry& entry : file.entries()) {
+    sum += static_cast<uint64_t>(entry.numel());
     const auto* bytes = static_cast<const uint8_t*>(entry.data);
     for (size_t i = 0; i < entry.nbytes; ++i) sum += bytes[i];
     if (dtype_is_floating(entry.dtype)) sum += to_float32(entry).size();

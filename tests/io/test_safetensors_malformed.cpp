@@ -187,6 +187,10 @@ TEST_CASE("bad shapes") {
   message = error_for_header(dir, "overflow.safetensors",
                              "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,8],\"data_offsets\":[0,0]}}");
   CHECK(contains(message, "tensor 'a': shape [4611686018427387904, 8] overflows the byte count"));
+  // 2^62 * 2 fits in 64 unsigned bits but not in int64, which element counts use.
+  message = error_for_header(dir, "signed_overflow.safetensors",
+                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[4611686018427387904,2,0],\"data_offsets\":[0,0]}}");
+  CHECK(contains(message, "tensor 'a': shape [4611686018427387904, 2, 0] overflows the byte count"));
   message = error_for_header(dir, "beyond_int64.safetensors",
                              "{\"a\":{\"dtype\":\"U8\",\"shape\":[9223372036854775808,0],\"data_offsets\":[0,0]}}");
   CHECK(contains(message, "tensor 'a': shape entry 0 is 9223372036854775808"));

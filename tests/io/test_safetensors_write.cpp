@@ -125,6 +125,18 @@ TEST_CASE("rewriting a file leaves readers of the old file with the old data") {
   CHECK(to_float32(new_file.get("x")) == new_values);
 }
 
+TEST_CASE("a file can be rewritten in place from its own mapped tensors") {
+  // The new file is written beside the old one and renamed over it, so the
+  // mapping the data comes from stays intact during the write.
+  TempDir dir;
+  const std::string path = dir.file("in_place.safetensors");
+  const std::string original = read_file(testing::fixture_path("io/reference_mixed.safetensors"));
+  testing::write_bytes(path, original);
+  const SafeTensorsFile file = SafeTensorsFile::open(path);
+  write_safetensors(path, as_tensors_to_write(file), file.metadata());
+  CHECK(read_file(path) == original);
+}
+
 TEST_CASE("the writer rejects bad input, naming file and tensor, and creates no file") {
   TempDir dir;
   const std::string path = dir.file("bad.safetensors");
