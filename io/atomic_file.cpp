@@ -27,8 +27,7 @@ std::string temp_name_for(const std::string& path, int attempt) {
   const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
   const std::string base = std::filesystem::path(path).filename().string();
   return directory_of(path) + "/." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter++) + "-" + std::to_string(ticks % 1000000007) + "-" +
-         std::to_string(attempt);
+         std::to_string(counter++) + "-" + std::to_string(ticks % 1000000007) + "-" + std::to_string(attempt);
 }
 
 int close_keeping_errno(int fd) {
@@ -108,16 +107,16 @@ void AtomicFileWriter::commit() {
   const std::string directory = directory_of(path_);
   const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) {
-    throw std::runtime_error("wrote '" + path_ + "' but cannot open its directory to sync it: " +
-                             errno_text(errno));
+    throw std::runtime_error("wrote '" + path_ +
+                             "' but cannot open its directory to sync it: " + errno_text(errno));
   }
   // Some filesystems cannot fsync a directory (EINVAL); the file itself is
   // complete and in place, so that is not worth failing over.
   if (::fsync(dir_fd) != 0 && errno != EINVAL) {
     const int error_number = errno;
     ::close(dir_fd);
-    throw std::runtime_error("wrote '" + path_ + "' but syncing its directory failed: " +
-                             errno_text(error_number));
+    throw std::runtime_error("wrote '" + path_ +
+                             "' but syncing its directory failed: " + errno_text(error_number));
   }
   ::close(dir_fd);
 }

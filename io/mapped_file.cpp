@@ -37,8 +37,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
     }
   }
   ::close(fd);  // the mapping keeps its own reference to the file
-  return std::shared_ptr<const MappedFile>(
-      new MappedFile(path, static_cast<const uint8_t*>(address), size));
+  return std::shared_ptr<const MappedFile>(new MappedFile(path, static_cast<const uint8_t*>(address), size));
 }
 
 MappedFile::~MappedFile() {

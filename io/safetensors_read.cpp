@@ -268,9 +268,10 @@ class SafeTensorsParser {
         file.entries_.push_back(reader.read_tensor_info(key, value));
       }
     }
-    std::stable_sort(file.entries_.begin(), file.entries_.end(), [](const TensorEntry& a, const TensorEntry& b) {
-      return a.data_begin != b.data_begin ? a.data_begin < b.data_begin : a.nbytes < b.nbytes;
-    });
+    std::stable_sort(
+        file.entries_.begin(), file.entries_.end(), [](const TensorEntry& a, const TensorEntry& b) {
+          return a.data_begin != b.data_begin ? a.data_begin < b.data_begin : a.nbytes < b.nbytes;
+        });
     reader.check_layout(file.entries_);
 
     for (size_t i = 0; i < file.entries_.size(); ++i) {
@@ -324,8 +325,8 @@ SafeTensorsFile SafeTensorsFile::parse(std::string bytes, const std::string& sou
 const TensorEntry& SafeTensorsFile::get(const std::string& name) const {
   auto found = index_.find(name);
   if (found == index_.end()) {
-    throw std::runtime_error("safetensors file '" + path_ + "': no tensor named '" + name + "' (the file holds " +
-                             std::to_string(entries_.size()) + " tensors)");
+    throw std::runtime_error("safetensors file '" + path_ + "': no tensor named '" + name +
+                             "' (the file holds " + std::to_string(entries_.size()) + " tensors)");
   }
   return entries_[found->second];
 }

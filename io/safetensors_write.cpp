@@ -46,7 +46,8 @@ void validate(const std::string& destination, const std::vector<TensorToWrite>& 
     }
     if (static_cast<uint64_t>(expected) != tensor.nbytes) {
       fail(destination, label + ": shape and dtype " + fmt::code_of(tensor.dtype) + " need " +
-                            std::to_string(expected) + " bytes but nbytes is " + std::to_string(tensor.nbytes));
+                            std::to_string(expected) + " bytes but nbytes is " +
+                            std::to_string(tensor.nbytes));
     }
     if (tensor.nbytes > 0 && tensor.data == nullptr) fail(destination, label + ": data is null");
   }

@@ -30,14 +30,17 @@ class Mutator {
   }
 
  private:
-  size_t pick(size_t bound) { return bound == 0 ? 0 : std::uniform_int_distribution<size_t>(0, bound - 1)(random_); }
+  size_t pick(size_t bound) {
+    return bound == 0 ? 0 : std::uniform_int_distribution<size_t>(0, bound - 1)(random_);
+  }
 
   // Bytes of the header as the length field currently claims it.
   size_t header_end(const std::string& bytes) const {
     if (bytes.size() < 8) return bytes.size();
     uint64_t length = 0;
     std::memcpy(&length, bytes.data(), 8);
-    return static_cast<size_t>(std::min<uint64_t>(bytes.size(), 8 + std::min<uint64_t>(length, bytes.size())));
+    return static_cast<size_t>(
+        std::min<uint64_t>(bytes.size(), 8 + std::min<uint64_t>(length, bytes.size())));
   }
 
   std::string mutate_once(std::string bytes) {
@@ -62,14 +65,16 @@ class Mutator {
           if (bytes[i] >= '0' && bytes[i] <= '9') digits.push_back(i);
         }
         if (digits.empty()) break;
-        static const char* kNumbers[] = {"0", "1", "7", "-1", "99999999999999999999", "18446744073709551615",
-                                         "4294967296", "1e3", "2.5", "65536"};
+        static const char* kNumbers[] = {
+            "0",          "1",   "7",   "-1",   "99999999999999999999", "18446744073709551615",
+            "4294967296", "1e3", "2.5", "65536"};
         bytes.replace(digits[pick(digits.size())], 1, kNumbers[pick(10)]);
         break;
       }
       case 5: {  // random header length
         if (bytes.size() < 8) break;
-        static const uint64_t kLengths[] = {0, 1, 7, 8, 100'000'000, 100'000'001, ~uint64_t(0), uint64_t(1) << 63};
+        static const uint64_t kLengths[] = {
+            0, 1, 7, 8, 100'000'000, 100'000'001, ~uint64_t(0), uint64_t(1) << 63};
         uint64_t length = pick(2) ? kLengths[pick(8)] : pick(bytes.size() + 16);
         std::memcpy(&bytes[0], &length, 8);
         break;
@@ -113,8 +118,8 @@ long from_environment(const char* name, long fallback) {
 
 TEST_CASE("randomly damaged files are rejected cleanly or read safely") {
   std::vector<std::string> seeds;
-  for (const char* name : {"reference_mixed.safetensors", "reference_plain.safetensors", "unaligned.safetensors",
-                           "reference_empty.safetensors"}) {
+  for (const char* name : {"reference_mixed.safetensors", "reference_plain.safetensors",
+                           "unaligned.safetensors", "reference_empty.safetensors"}) {
     seeds.push_back(read_file(testing::fixture_path(std::string("io/") + name)));
   }
   Mutator mutator(static_cast<uint32_t>(from_environment("NLAMMR_FUZZ_SEED", 20240607)));

@@ -81,7 +81,9 @@ TEST_CASE("truncated files") {
   CHECK(contains(message, "header length 288 runs past the end of the file (100 bytes)"));
   // Cut inside the data: the last tensor now runs past the data section.
   message = error_for_bytes(dir, "cut_data.safetensors", good.substr(0, good.size() - 3));
-  CHECK(contains(message, "tensor 'embeddings': data_offsets [128, 144] run past the end of the data section (141 bytes)"));
+  CHECK(contains(
+      message,
+      "tensor 'embeddings': data_offsets [128, 144] run past the end of the data section (141 bytes)"));
 }
 
 TEST_CASE("absurd header lengths") {
@@ -112,7 +114,8 @@ TEST_CASE("headers that are not a JSON object") {
   CHECK(contains(message, "the JSON header is not valid UTF-8 (byte 5 of the header)"));
   message = error_for_header(dir, "surrogate.safetensors", "{\"\xed\xa0\x80\":1}");
   CHECK(contains(message, "not valid UTF-8"));
-  message = error_for_header(dir, "deep.safetensors", "{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}");
+  message = error_for_header(dir, "deep.safetensors",
+                             "{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}");
   CHECK(contains(message, "nests deeper than"));
 }
 
@@ -125,10 +128,12 @@ TEST_CASE("trailing spaces and other JSON whitespace after the header are accept
 
 TEST_CASE("duplicate keys") {
   TempDir dir;
-  std::string message = error_for_header(dir, "dup.safetensors", "{" + u8("a", 1, 0, 1) + "," + u8("a", 1, 0, 1) + "}", "x");
+  std::string message =
+      error_for_header(dir, "dup.safetensors", "{" + u8("a", 1, 0, 1) + "," + u8("a", 1, 0, 1) + "}", "x");
   CHECK(contains(message, "the JSON header repeats the key 'a'"));
-  message = error_for_header(dir, "dup_field.safetensors",
-                             "{\"a\":{\"dtype\":\"U8\",\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", "x");
+  message = error_for_header(
+      dir, "dup_field.safetensors",
+      "{\"a\":{\"dtype\":\"U8\",\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", "x");
   CHECK(contains(message, "repeats the key 'dtype'"));
 }
 
@@ -147,22 +152,25 @@ TEST_CASE("bad tensor entries") {
   TempDir dir;
   std::string message = error_for_header(dir, "not_object.safetensors", "{\"a\":[1,2]}");
   CHECK(contains(message, "tensor 'a': entry must be an object"));
-  message = error_for_header(dir, "missing_field.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1]}}", "x");
+  message =
+      error_for_header(dir, "missing_field.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1]}}", "x");
   CHECK(contains(message, "tensor 'a': missing field 'data_offsets'"));
-  message = error_for_header(dir, "extra_field.safetensors",
-                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1],\"foo\":1}}", "x");
+  message =
+      error_for_header(dir, "extra_field.safetensors",
+                       "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1],\"foo\":1}}", "x");
   CHECK(contains(message, "tensor 'a': unknown field 'foo'"));
 }
 
 TEST_CASE("unknown and unsupported dtypes") {
   TempDir dir;
-  std::string message = error_for_header(dir, "lower.safetensors",
-                                         "{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "abcd");
+  std::string message = error_for_header(
+      dir, "lower.safetensors", "{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "abcd");
   CHECK(contains(message, "tensor 'a': unknown dtype 'f32'"));
   message = error_for_header(dir, "fp8.safetensors",
                              "{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", "x");
   CHECK(contains(message, "tensor 'a': unsupported dtype 'F8_E4M3'"));
-  message = error_for_header(dir, "number.safetensors", "{\"a\":{\"dtype\":4,\"shape\":[1],\"data_offsets\":[0,4]}}");
+  message = error_for_header(dir, "number.safetensors",
+                             "{\"a\":{\"dtype\":4,\"shape\":[1],\"data_offsets\":[0,4]}}");
   CHECK(contains(message, "tensor 'a': dtype must be a string"));
   // A file the reference library wrote with int16 data.
   const std::string path = testing::fixture_path("io/unsupported_dtype.safetensors");
@@ -173,43 +181,49 @@ TEST_CASE("unknown and unsupported dtypes") {
 
 TEST_CASE("bad shapes") {
   TempDir dir;
-  std::string message = error_for_header(dir, "negative.safetensors",
-                                         "{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}", "x");
-  CHECK(contains(message, "tensor 'a': shape entry 0 is -1 (number); shape entries must be non-negative integers"));
+  std::string message = error_for_header(
+      dir, "negative.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}", "x");
+  CHECK(contains(message,
+                 "tensor 'a': shape entry 0 is -1 (number); shape entries must be non-negative integers"));
   message = error_for_header(dir, "float.safetensors",
                              "{\"a\":{\"dtype\":\"U8\",\"shape\":[1,2.0],\"data_offsets\":[0,2]}}", "xy");
   CHECK(contains(message, "tensor 'a': shape entry 1 is 2.0"));
   message = error_for_header(dir, "number_overflow.safetensors",
                              "{\"a\":{\"dtype\":\"U8\",\"shape\":[1e999],\"data_offsets\":[0,1]}}", "x");
   CHECK(contains(message, "the header is not valid JSON: number overflow"));
-  message = error_for_header(dir, "not_array.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":3,\"data_offsets\":[0,3]}}");
+  message = error_for_header(dir, "not_array.safetensors",
+                             "{\"a\":{\"dtype\":\"U8\",\"shape\":3,\"data_offsets\":[0,3]}}");
   CHECK(contains(message, "tensor 'a': shape must be an array"));
-  message = error_for_header(dir, "overflow.safetensors",
-                             "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,8],\"data_offsets\":[0,0]}}");
+  message = error_for_header(
+      dir, "overflow.safetensors",
+      "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,8],\"data_offsets\":[0,0]}}");
   CHECK(contains(message, "tensor 'a': shape [4611686018427387904, 8] overflows the byte count"));
   // 2^62 * 2 fits in 64 unsigned bits but not in int64, which element counts use.
-  message = error_for_header(dir, "signed_overflow.safetensors",
-                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[4611686018427387904,2,0],\"data_offsets\":[0,0]}}");
+  message = error_for_header(
+      dir, "signed_overflow.safetensors",
+      "{\"a\":{\"dtype\":\"U8\",\"shape\":[4611686018427387904,2,0],\"data_offsets\":[0,0]}}");
   CHECK(contains(message, "tensor 'a': shape [4611686018427387904, 2, 0] overflows the byte count"));
-  message = error_for_header(dir, "beyond_int64.safetensors",
-                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[9223372036854775808,0],\"data_offsets\":[0,0]}}");
+  message =
+      error_for_header(dir, "beyond_int64.safetensors",
+                       "{\"a\":{\"dtype\":\"U8\",\"shape\":[9223372036854775808,0],\"data_offsets\":[0,0]}}");
   CHECK(contains(message, "tensor 'a': shape entry 0 is 9223372036854775808"));
 }
 
 TEST_CASE("shape and byte range disagree") {
   TempDir dir;
-  std::string message = error_for_header(dir, "mismatch.safetensors",
-                                         "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}",
-                                         std::string(20, '\0'));
+  std::string message = error_for_header(
+      dir, "mismatch.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}",
+      std::string(20, '\0'));
   CHECK(contains(message, "tensor 'w': shape [2, 3] of F32 needs 24 bytes but data_offsets [0, 20] span 20"));
 }
 
 TEST_CASE("bad data_offsets") {
   TempDir dir;
-  std::string message = error_for_header(dir, "reversed.safetensors",
-                                         "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,1]}}", "xy");
+  std::string message = error_for_header(
+      dir, "reversed.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,1]}}", "xy");
   CHECK(contains(message, "tensor 'a': data_offsets [2, 1] end before they begin"));
-  message = error_for_header(dir, "three.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1,1]}}", "x");
+  message = error_for_header(dir, "three.safetensors",
+                             "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1,1]}}", "x");
   CHECK(contains(message, "tensor 'a': data_offsets must be two non-negative integers"));
   message = error_for_header(dir, "negative_offset.safetensors",
                              "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[-1,0]}}", "x");
@@ -220,16 +234,23 @@ TEST_CASE("bad data_offsets") {
 
 TEST_CASE("overlaps, gaps and trailing bytes in the data section") {
   TempDir dir;
-  std::string message = error_for_header(dir, "overlap.safetensors", "{" + u8("a", 2, 0, 2) + "," + u8("b", 2, 1, 3) + "}", "xyz");
+  std::string message = error_for_header(dir, "overlap.safetensors",
+                                         "{" + u8("a", 2, 0, 2) + "," + u8("b", 2, 1, 3) + "}", "xyz");
   CHECK(contains(message, "tensor 'b': data_offsets [1, 3] overlap tensor 'a' at [0, 2]"));
-  message = error_for_header(dir, "same_range.safetensors", "{" + u8("a", 2, 0, 2) + "," + u8("b", 2, 0, 2) + "}", "xy");
+  message = error_for_header(dir, "same_range.safetensors",
+                             "{" + u8("a", 2, 0, 2) + "," + u8("b", 2, 0, 2) + "}", "xy");
   CHECK(contains(message, "overlap tensor 'a'"));
-  message = error_for_header(dir, "gap.safetensors", "{" + u8("a", 1, 0, 1) + "," + u8("b", 1, 2, 3) + "}", "xyz");
-  CHECK(contains(message, "tensor 'b': data_offsets [2, 3] leave a gap: bytes [1, 2] of the data section belong to no tensor"));
+  message =
+      error_for_header(dir, "gap.safetensors", "{" + u8("a", 1, 0, 1) + "," + u8("b", 1, 2, 3) + "}", "xyz");
+  CHECK(contains(
+      message,
+      "tensor 'b': data_offsets [2, 3] leave a gap: bytes [1, 2] of the data section belong to no tensor"));
   message = error_for_header(dir, "gap_first.safetensors", "{" + u8("a", 1, 1, 2) + "}", "xy");
   CHECK(contains(message, "tensor 'a': data_offsets [1, 2] leave a gap"));
   message = error_for_header(dir, "trailing.safetensors", "{" + u8("a", 1, 0, 1) + "}", "xyz");
-  CHECK(contains(message, "the tensors cover 1 bytes but the data section holds 3 (2 trailing bytes belong to no tensor)"));
+  CHECK(contains(
+      message,
+      "the tensors cover 1 bytes but the data section holds 3 (2 trailing bytes belong to no tensor)"));
   message = error_for_header(dir, "no_tensors_but_data.safetensors", "{}", "x");
   CHECK(contains(message, "trailing bytes"));
 }
@@ -249,7 +270,8 @@ TEST_CASE("empty tensors may share an offset; header order does not matter") {
 TEST_CASE("BOOL bytes other than 0 and 1") {
   TempDir dir;
   const std::string message = error_for_header(
-      dir, "bool.safetensors", "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,3]}}", std::string("\1\0\2", 3));
+      dir, "bool.safetensors", "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,3]}}",
+      std::string("\1\0\2", 3));
   CHECK(contains(message, "tensor 'm': BOOL element 2 holds byte value 2; only 0 and 1 are valid"));
 }
 

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.h"
@@ -20,9 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-json load_manifest() {
-  return json::parse(read_file(testing::fixture_path("io/safetensors_manifest.json")));
-}
+json load_manifest() { return json::parse(read_file(testing::fixture_path("io/safetensors_manifest.json"))); }
 
 template <typename T>
 T element(const TensorEntry& entry, size_t i) {
@@ -164,7 +161,8 @@ TEST_CASE("tensor data outlives the file object through keep_alive") {
   const void* data = nullptr;
   std::vector<int64_t> copy;
   {
-    const SafeTensorsFile file = SafeTensorsFile::open(testing::fixture_path("io/reference_mixed.safetensors"));
+    const SafeTensorsFile file =
+        SafeTensorsFile::open(testing::fixture_path("io/reference_mixed.safetensors"));
     handle = file.keep_alive();
     data = file.get("big").data;
     copy.resize(4);

@@ -38,8 +38,8 @@ std::string write_error(const std::string& path, const std::vector<TensorToWrite
 
 TEST_CASE("our writer reproduces the reference writer's files byte for byte") {
   TempDir dir;
-  for (const char* name : {"reference_mixed.safetensors", "reference_plain.safetensors",
-                           "reference_empty.safetensors"}) {
+  for (const char* name :
+       {"reference_mixed.safetensors", "reference_plain.safetensors", "reference_empty.safetensors"}) {
     INFO(name);
     const std::string reference_path = testing::fixture_path(std::string("io/") + name);
     const std::string reference_bytes = read_file(reference_path);
@@ -148,7 +148,8 @@ TEST_CASE("the writer rejects bad input, naming file and tensor, and creates no 
   CHECK(contains(message, "tensor 'a'"));
   CHECK(contains(message, "need 16 bytes but nbytes is 12"));
 
-  message = write_error(path, {{"a", DType::Float32, {4}, values, 16}, {"a", DType::Float32, {4}, values, 16}});
+  message =
+      write_error(path, {{"a", DType::Float32, {4}, values, 16}, {"a", DType::Float32, {4}, values, 16}});
   CHECK(contains(message, "tensor 'a': the name appears twice"));
 
   message = write_error(path, {{"__metadata__", DType::Float32, {4}, values, 16}});
