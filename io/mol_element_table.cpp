@@ -162,4 +162,15 @@ bool more_electronegative(int atomic_num_a, int atomic_num_b) {
   return atomic_num_a < atomic_num_b;
 }
 
+bool is_early_element(int atomic_num) {
+  static const int kEarly[] = {3,  4,  5,  11, 12, 13, 19, 20, 21, 22, 30, 31, 32, 37, 38, 39, 40, 41, 48,
+                               49, 50, 51, 55, 56, 57, 58, 59, 60, 61, 72, 73, 80, 81, 82, 83, 87, 88, 89,
+                               90, 91, 92, 93};
+  if (atomic_num >= 104 && atomic_num <= kMaxAtomicNumber) return true;
+  for (int z : kEarly) {
+    if (z == atomic_num) return true;
+  }
+  return false;
+}
+
 }  // namespace nlammr::chem

@@ -29,4 +29,8 @@ int atomic_number_of(const std::string& symbol);
 // RDKit's electronegativity order, used by the aromaticity rules.
 bool more_electronegative(int atomic_num_a, int atomic_num_b);
 
+// RDKit's "early" elements (mostly left of carbon in their period), whose
+// charge counts the other way when deciding if they can take a double bond.
+bool is_early_element(int atomic_num);
+
 }  // namespace nlammr::chem

@@ -6,6 +6,7 @@
 
 #include "io/mol_aromaticity.h"
 #include "io/mol_hybridization.h"
+#include "io/mol_kekulize.h"
 #include "io/mol_open_babel.h"
 #include "io/mol_smiles_syntax.h"
 #include "io/mol_stereo.h"
@@ -93,9 +94,9 @@ bool remove_hydrogens(Molecule& mol) {
 
 int total_valence(const Atom& atom) { return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs); }
 
-// Replaces aromatic bonds by Open Babel's Kekule single and double bonds and
-// clears the aromatic flags, as RDKit does before perceiving aromaticity with
-// its own model. Hydrogens stay as counted on the aromatic form.
+// Replaces aromatic bonds by single and double bonds and clears the aromatic
+// flags, as RDKit does before perceiving aromaticity with its own model.
+// Hydrogens stay as counted on the aromatic form.
 void kekulize(Molecule& mol, const RingInfo& rings) {
   bool any_aromatic = false;
   for (int a = 0; a < mol.num_atoms(); ++a) any_aromatic |= is_aromatic_atom(mol, a);
@@ -107,11 +108,14 @@ void kekulize(Molecule& mol, const RingInfo& rings) {
       throw std::runtime_error(describe_atom(mol, a) + " is written aromatic but is not in a ring");
     }
   }
-  for (int b = 0; b < mol.num_bonds(); ++b) {
-    Bond& bond = mol.bond(b);
-    if (bond.type == BondType::kAromatic) bond.type = bond.kekule_type;
-    bond.aromatic = false;
+  if (!kekulize_like_rdkit(mol, rings)) {
+    // Where RDKit's first walk fails it retries with canonical ranks; Open
+    // Babel's Kekule structure stands in for that retry.
+    for (int b = 0; b < mol.num_bonds(); ++b) {
+      if (mol.bond(b).type == BondType::kAromatic) mol.bond(b).type = mol.bond(b).kekule_type;
+    }
   }
+  for (int b = 0; b < mol.num_bonds(); ++b) mol.bond(b).aromatic = false;
   for (int a = 0; a < mol.num_atoms(); ++a) {
     Atom& atom = mol.atoms[a];
     const bool pyrrole_like_nh = atom.aromatic && (atom.atomic_num == 7 || atom.atomic_num == 15) &&
