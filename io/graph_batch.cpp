@@ -70,7 +70,8 @@ GraphBatch make_graph_batch(const std::vector<MolGraph>& graphs) {
       batch.src[slot] = offset + graph.edge_src[e];
       batch.dst[slot] = dst;
       batch.edge_origin[slot] = origin;
-      for (int k = 0; k < kNumBondFeatures; ++k) batch.edge_feat[slot * kNumBondFeatures + k] = graph.edge_feat[e][k];
+      for (int k = 0; k < kNumBondFeatures; ++k)
+        batch.edge_feat[slot * kNumBondFeatures + k] = graph.edge_feat[e][k];
     }
   }
   return batch;

@@ -19,7 +19,8 @@ struct GraphBatch {
   int64_t num_graphs = 0;
   int64_t num_nodes = 0;
   int64_t num_edges = 0;
-  std::vector<int64_t> node_offsets;  // num_graphs + 1; graph g owns nodes [node_offsets[g], node_offsets[g+1])
+  // num_graphs + 1: graph g owns nodes [node_offsets[g], node_offsets[g+1]).
+  std::vector<int64_t> node_offsets;
   std::vector<int64_t> node_graph;    // num_nodes: the graph each node belongs to
   std::vector<int32_t> node_feat;     // num_nodes x kNumAtomFeatures, row-major
   std::vector<int64_t> dst_offsets;   // num_nodes + 1: CSR row pointer over destination nodes

@@ -16,9 +16,13 @@ enum class Donor { kVacant, kOne, kTwo, kOneOrTwo, kAny, kNone };
 constexpr int kMaxFusedRingSize = 24;  // larger rings are not fused with others
 constexpr int kMaxFusedCombination = 6;
 
-int default_valence(int atomic_num) { return element_data(std::clamp(atomic_num, 0, kMaxAtomicNumber)).default_valence(); }
+int default_valence(int atomic_num) {
+  return element_data(std::clamp(atomic_num, 0, kMaxAtomicNumber)).default_valence();
+}
 
-int total_valence(const Atom& atom) { return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs); }
+int total_valence(const Atom& atom) {
+  return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs);
+}
 
 bool is_multiple(BondType type) { return twice_bond_order(type) >= 4; }
 

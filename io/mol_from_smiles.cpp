@@ -92,7 +92,9 @@ bool remove_hydrogens(Molecule& mol) {
   return removed_any;
 }
 
-int total_valence(const Atom& atom) { return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs); }
+int total_valence(const Atom& atom) {
+  return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs);
+}
 
 // Replaces aromatic bonds by single and double bonds and clears the aromatic
 // flags, as RDKit does before perceiving aromaticity with its own model.

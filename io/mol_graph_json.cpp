@@ -8,11 +8,13 @@ namespace {
 template <size_t N>
 std::array<int32_t, N> int_row(const nlohmann::json& row, const char* field) {
   if (!row.is_array() || row.size() != N) {
-    throw std::runtime_error(std::string("'") + field + "' rows must have " + std::to_string(N) + " integers");
+    throw std::runtime_error(std::string("'") + field + "' rows must have " + std::to_string(N) +
+                             " integers");
   }
   std::array<int32_t, N> out{};
   for (size_t i = 0; i < N; ++i) {
-    if (!row[i].is_number_integer()) throw std::runtime_error(std::string("'") + field + "' holds a non-integer");
+    if (!row[i].is_number_integer())
+      throw std::runtime_error(std::string("'") + field + "' holds a non-integer");
     out[i] = row[i].get<int32_t>();
   }
   return out;
@@ -37,14 +39,16 @@ MolGraph mol_graph_from_json(const nlohmann::json& json) {
   MolGraph graph;
   graph.smiles = json["smiles"].get<std::string>();
   graph.num_nodes = json["num_nodes"].get<int64_t>();
-  for (const auto& row : json["node_feat"]) graph.node_feat.push_back(int_row<kNumAtomFeatures>(row, "node_feat"));
+  for (const auto& row : json["node_feat"])
+    graph.node_feat.push_back(int_row<kNumAtomFeatures>(row, "node_feat"));
   const auto& index = json["edge_index"];
   if (!index.is_array() || index.size() != 2 || index[0].size() != index[1].size()) {
     throw std::runtime_error("'edge_index' must be two lists of equal length");
   }
   graph.edge_src = index[0].get<std::vector<int64_t>>();
   graph.edge_dst = index[1].get<std::vector<int64_t>>();
-  for (const auto& row : json["edge_feat"]) graph.edge_feat.push_back(int_row<kNumBondFeatures>(row, "edge_feat"));
+  for (const auto& row : json["edge_feat"])
+    graph.edge_feat.push_back(int_row<kNumBondFeatures>(row, "edge_feat"));
   if (static_cast<int64_t>(graph.node_feat.size()) != graph.num_nodes) {
     throw std::runtime_error("'node_feat' has " + std::to_string(graph.node_feat.size()) + " rows for " +
                              std::to_string(graph.num_nodes) + " nodes");

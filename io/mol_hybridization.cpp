@@ -8,7 +8,9 @@
 namespace nlammr::chem {
 namespace {
 
-int total_valence(const Atom& atom) { return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs); }
+int total_valence(const Atom& atom) {
+  return atom.explicit_valence + (atom.no_implicit ? 0 : atom.implicit_hs);
+}
 
 // Can the atom be part of a conjugated system? Hypervalent neutral atoms
 // cannot, and below the second row only atoms that are not pnictogens or

@@ -66,7 +66,8 @@ class FusedSystemKekulizer {
     in_system_.assign(n, false);
     candidate_.assign(n, false);
     for (int a : atoms_) in_system_[a] = true;
-    if (std::none_of(atoms_.begin(), atoms_.end(), [&](int a) { return is_aromatic_atom(mol_, a); })) return true;
+    if (std::none_of(atoms_.begin(), atoms_.end(), [&](int a) { return is_aromatic_atom(mol_, a); }))
+      return true;
     std::vector<int> to_single;
     for (int a : atoms_) {
       if (!is_aromatic_atom(mol_, a)) {

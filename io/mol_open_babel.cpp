@@ -74,7 +74,8 @@ std::vector<int> read_with_open_babel(const std::string& smiles, Molecule& mol) 
   const bool read = conversion.ReadString(&ob, smiles);
   const std::string messages = open_babel_messages();
   OpenBabel::obErrorLog.ClearLog();
-  if (!read) throw std::runtime_error("Open Babel cannot read it" + (messages.empty() ? "" : ": " + messages));
+  if (!read)
+    throw std::runtime_error("Open Babel cannot read it" + (messages.empty() ? "" : ": " + messages));
   if (messages.find("kekulize") != std::string::npos) {
     throw std::runtime_error("the aromatic system cannot be kekulized (" + messages + ")");
   }

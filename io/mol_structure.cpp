@@ -62,7 +62,7 @@ void Molecule::rebuild_adjacency() {
 }
 
 int permutation_parity(const std::vector<int>& from, const std::vector<int>& to) {
-  // Sort a copy of `to`'s positions into `from`'s order by swaps, counting them.
+  // Rearrange a copy of `from` into `to` by swaps (selection), counting them.
   std::vector<int> current = from;
   int swaps = 0;
   for (size_t i = 0; i < to.size(); ++i) {

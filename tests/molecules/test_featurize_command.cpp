@@ -34,7 +34,8 @@ TEST_CASE("nlammr featurize writes the fixture's reference graphs") {
   REQUIRE(std::system(command.c_str()) == 0);
   const auto written = nlammr::testing::read_json_lines(output);
   size_t next = 0;
-  for (const auto& record : nlammr::testing::read_json_lines(nlammr::testing::fixture_path("molecules/cases.jsonl"))) {
+  for (const auto& record :
+       nlammr::testing::read_json_lines(nlammr::testing::fixture_path("molecules/cases.jsonl"))) {
     if (record.contains("error")) continue;  // skipped with a warning
     REQUIRE(next < written.size());
     INFO("SMILES: " << record.at("smiles").get<std::string>());
@@ -51,7 +52,8 @@ TEST_CASE("nlammr featurize names the file and line of an invalid SMILES") {
   const std::string input = std::string(NLAMMR_BINARY_DIR) + "/molecules_featurize_bad.smi";
   const std::string errors = std::string(NLAMMR_BINARY_DIR) + "/molecules_featurize_bad.err";
   std::ofstream(input) << "CCO\nC1CC\n";
-  const std::string strict = "'" + kProgram + "' featurize --smiles '" + input + "' > /dev/null 2> '" + errors + "'";
+  const std::string strict =
+      "'" + kProgram + "' featurize --smiles '" + input + "' > /dev/null 2> '" + errors + "'";
   CHECK(std::system(strict.c_str()) != 0);
   const std::string message = read_file(errors);
   CHECK(message.find(input + ":2: invalid SMILES 'C1CC'") != std::string::npos);

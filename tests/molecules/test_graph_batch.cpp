@@ -64,7 +64,8 @@ void check_batch(const nlammr::GraphBatch& batch, const std::vector<nlammr::MolG
     const int64_t origin = batch.edge_origin[slot];
     CHECK(batch.src[slot] == src[origin]);
     CHECK(batch.dst[slot] == dst[origin]);
-    for (int k = 0; k < kNumBondFeatures; ++k) CHECK(batch.edge_feat[slot * kNumBondFeatures + k] == feat[origin][k]);
+    for (int k = 0; k < kNumBondFeatures; ++k)
+      CHECK(batch.edge_feat[slot * kNumBondFeatures + k] == feat[origin][k]);
   }
   // ... grouped by destination, in original order within a destination.
   for (int64_t v = 0; v < batch.num_nodes; ++v) {
@@ -91,7 +92,8 @@ TEST_CASE("a graph batch is the CSR form of the concatenated graphs") {
 TEST_CASE("graph batches of one graph, graphs without bonds, and no graph at all") {
   const auto graphs = fixture_graphs();
   check_batch(nlammr::make_graph_batch({graphs[0]}), {graphs[0]});
-  const auto ion = std::find_if(graphs.begin(), graphs.end(), [](const auto& g) { return g.num_edges() == 0; });
+  const auto ion =
+      std::find_if(graphs.begin(), graphs.end(), [](const auto& g) { return g.num_edges() == 0; });
   REQUIRE(ion != graphs.end());
   check_batch(nlammr::make_graph_batch({*ion, graphs[5], *ion}), {*ion, graphs[5], *ion});
   const nlammr::GraphBatch empty = nlammr::make_graph_batch({});
@@ -115,8 +117,8 @@ TEST_CASE("inconsistent graphs are refused with the molecule named") {
   nlammr::MolGraph broken = graphs[40];
   REQUIRE(broken.num_edges() > 0);
   broken.edge_dst[0] = broken.num_nodes;
-  CHECK_THROWS_WITH_AS(nlammr::make_graph_batch({graphs[0], broken}), doctest::Contains(broken.smiles.c_str()),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(nlammr::make_graph_batch({graphs[0], broken}),
+                       doctest::Contains(broken.smiles.c_str()), std::runtime_error);
   nlammr::MolGraph short_features = graphs[41];
   short_features.node_feat.pop_back();
   CHECK_THROWS_AS(nlammr::make_graph_batch({short_features}), std::runtime_error);

@@ -42,8 +42,8 @@ TEST_CASE("shared medication SMILES match RDKit atom by atom and bond by bond") 
   if (!python_has_rdkit()) NLAMMR_SKIP("python3 cannot import rdkit");
   const std::string reference_path = std::string(NLAMMR_BINARY_DIR) + "/molecules_shared_reference.jsonl";
   const std::string command = "python3 '" + std::string(NLAMMR_SOURCE_DIR) +
-                              "/tools/reference/make_ogb_features.py' '" + medications + "' '" + reference_path +
-                              "' 2> /dev/null";
+                              "/tools/reference/make_ogb_features.py' '" + medications + "' '" +
+                              reference_path + "' 2> /dev/null";
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "reference script failed: " << command);
 
   std::array<long, nlammr::kNumAtomFeatures> atom_agree{}, bond_agree{};
@@ -61,7 +61,8 @@ TEST_CASE("shared medication SMILES match RDKit atom by atom and bond by bond") 
     try {
       ours = nlammr::smiles_to_graph(smiles);
     } catch (const std::runtime_error& e) {
-      const bool expected = has_misc_bond(reference) && std::string(e.what()).find("valence") != std::string::npos;
+      const bool expected =
+          has_misc_bond(reference) && std::string(e.what()).find("valence") != std::string::npos;
       CHECK_MESSAGE(expected, "nlammr rejects a molecule RDKit accepts: " << e.what());
       rejected_like_reference += expected ? 1 : 0;
       continue;
@@ -71,10 +72,12 @@ TEST_CASE("shared medication SMILES match RDKit atom by atom and bond by bond") 
     identical += difference.empty() ? 1 : 0;
     if (ours.num_nodes != reference.num_nodes || ours.num_edges() != reference.num_edges()) continue;
     for (int64_t a = 0; a < ours.num_nodes; ++a, ++atoms) {
-      for (int k = 0; k < nlammr::kNumAtomFeatures; ++k) atom_agree[k] += ours.node_feat[a][k] == reference.node_feat[a][k];
+      for (int k = 0; k < nlammr::kNumAtomFeatures; ++k)
+        atom_agree[k] += ours.node_feat[a][k] == reference.node_feat[a][k];
     }
     for (int64_t e = 0; e < ours.num_edges(); e += 2, ++bonds) {
-      for (int k = 0; k < nlammr::kNumBondFeatures; ++k) bond_agree[k] += ours.edge_feat[e][k] == reference.edge_feat[e][k];
+      for (int k = 0; k < nlammr::kNumBondFeatures; ++k)
+        bond_agree[k] += ours.edge_feat[e][k] == reference.edge_feat[e][k];
     }
   }
   std::ostringstream summary;

@@ -44,7 +44,8 @@ void run_featurize(const FeaturizeOptions& options) {
     ++written;
   }
   out.flush();
-  if (!out) throw std::runtime_error("failed writing " + (to_stdout ? std::string("stdout") : options.output_path));
+  if (!out)
+    throw std::runtime_error("failed writing " + (to_stdout ? std::string("stdout") : options.output_path));
   std::fprintf(stderr, "featurize: %zu molecules written, %zu skipped\n", written, skipped);
 }
 
