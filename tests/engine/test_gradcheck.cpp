@@ -157,8 +157,8 @@ TEST_CASE("gradcheck: normalisation and dropout") {
 TEST_CASE("gradcheck: fused attention across block boundaries") {
   Generator gen(9);
   // 70 queries and 67 keys cross the 64-row blocks of the CPU kernel.
-  Tensor q = random_leaf({2, 2, 70, 8}, gen, 0.5), k = random_leaf({2, 2, 67, 8}, gen, 0.5);
-  Tensor v = random_leaf({2, 2, 67, 8}, gen);
+  Tensor q = random_leaf({2, 1, 70, 4}, gen, 0.5), k = random_leaf({2, 1, 67, 4}, gen, 0.5);
+  Tensor v = random_leaf({2, 1, 67, 4}, gen);
   std::vector<uint8_t> m(2 * 67, 1);
   for (int i = 60; i < 67; ++i) m[i] = 0;  // padding in batch 0
   Tensor mask = Tensor::from_vector(m, {2, 67});
