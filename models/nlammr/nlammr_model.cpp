@@ -1,0 +1,43 @@
+#include "models/nlammr/nlammr_model.h"
+
+#include <stdexcept>
+
+namespace nlammr {
+
+// Child names follow the reference's module names, so its state dicts map
+// onto ours (proj_dsp was an nn.Sequential: its Linear is "proj_dsp.0").
+NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen)
+    : config_(config) {
+  config_.validate();
+  const int64_t d = config.text_dim, k = config.latent_dim;
+  dsp_aggregator_ = register_module("dsp_aggregator", std::make_shared<AttentionPool>(d, d, k, false, init));
+  proj_dsp_ = register_module("proj_dsp.0", std::make_shared<nn::Linear>(2 * d, d, init));
+  dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(config.dropout, dropout_gen));
+  if (config.use_history)
+    aggregator_ = register_module("aggregator", std::make_shared<AttentionPool>(d, d, k, true, init));
+  text2latent_ = register_module("text2latent",
+                                 std::make_shared<LatentMLP>(d, std::vector<int64_t>{k, k}, config.dropout, init,
+                                                             dropout_gen));
+  const int64_t med_in = d + (config.use_molecules ? config.gnn_dim : 0);
+  mol2latent_ = register_module("mol2latent",
+                                std::make_shared<LatentMLP>(med_in, std::vector<int64_t>{k, k}, config.dropout, init,
+                                                            dropout_gen));
+}
+
+Tensor NlammrModel::patient_latent(const VisitInputs& v) const {
+  Tensor attended = dsp_aggregator_->forward(v.full, v.parts);                      // [B, d]
+  Tensor h = dropout_->forward(gelu(proj_dsp_->forward(concat({v.full, attended}, 1))));  // [B, d]
+  Tensor patient = text2latent_->forward(h);                                        // [B, K]
+  if (aggregator_) patient = patient + aggregator_->forward(h, v.history, v.history_mask);
+  return patient;
+}
+
+Tensor NlammrModel::medication_latent(const Tensor& text, const Tensor& molecules) const {
+  if (config_.use_molecules) {
+    if (!molecules.defined()) throw std::runtime_error("NlammrModel: molecule vectors required (use_molecules)");
+    return mol2latent_->forward(concat({text, molecules}, 1));
+  }
+  return mol2latent_->forward(text);
+}
+
+}  // namespace nlammr
