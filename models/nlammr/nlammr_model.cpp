@@ -18,6 +18,13 @@ NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::share
   text2latent_ = register_module("text2latent",
                                  std::make_shared<LatentMLP>(d, std::vector<int64_t>{k, k}, config.dropout, init,
                                                              dropout_gen));
+  if (config.use_molecules) {
+    GinConfig gin;
+    gin.num_layers = config.gnn_layers;
+    gin.emb_dim = config.gnn_dim;
+    gin.dropout = config.gnn_dropout;
+    global_encoder_ = register_module("global_encoder", std::make_shared<GinEncoder>(gin, init, dropout_gen));
+  }
   const int64_t med_in = d + (config.use_molecules ? config.gnn_dim : 0);
   mol2latent_ = register_module("mol2latent",
                                 std::make_shared<LatentMLP>(med_in, std::vector<int64_t>{k, k}, config.dropout, init,
@@ -32,12 +39,12 @@ Tensor NlammrModel::patient_latent(const VisitInputs& v) const {
   return patient;
 }
 
-Tensor NlammrModel::medication_latent(const Tensor& text, const Tensor& molecules) const {
-  if (config_.use_molecules) {
-    if (!molecules.defined()) throw std::runtime_error("NlammrModel: molecule vectors required (use_molecules)");
-    return mol2latent_->forward(concat({text, molecules}, 1));
-  }
-  return mol2latent_->forward(text);
+Tensor NlammrModel::medication_latent(const Tensor& text, const GraphTensors& molecules) const {
+  if (!global_encoder_) return mol2latent_->forward(text);
+  if (molecules.num_classes != text.size(0))
+    throw std::runtime_error("NlammrModel: " + std::to_string(molecules.num_classes) + " molecule classes for " +
+                             std::to_string(text.size(0)) + " medication texts");
+  return mol2latent_->forward(concat({text, global_encoder_->class_embeddings(molecules)}, 1));
 }
 
 }  // namespace nlammr

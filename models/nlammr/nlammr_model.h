@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "engine/nn/layers.h"
+#include "models/gin/gin_encoder.h"
 #include "models/nlammr/attention_pool.h"
 #include "models/nlammr/config.h"
 
@@ -37,8 +38,9 @@ class NlammrModel : public nn::Module {
   NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen);
 
   Tensor patient_latent(const VisitInputs& visits) const;  // [B, K]
-  // text [M, d]; molecules [M, gnn_dim] (undefined when config.use_molecules is false).
-  Tensor medication_latent(const Tensor& text, const Tensor& molecules) const;  // [M, K]
+  // text [M, d]: class descriptions; molecules: every class's molecular
+  // graphs (ignored when config.use_molecules is false).
+  Tensor medication_latent(const Tensor& text, const GraphTensors& molecules) const;  // [M, K]
   static Tensor scores(const Tensor& patients, const Tensor& medications) {
     return matmul(patients, medications.transpose(0, 1));
   }
@@ -54,6 +56,7 @@ class NlammrModel : public nn::Module {
   std::shared_ptr<AttentionPool> aggregator_;      // history attention
   std::shared_ptr<LatentMLP> text2latent_;
   std::shared_ptr<LatentMLP> mol2latent_;
+  std::shared_ptr<GinEncoder> global_encoder_;     // the molecular GIN
 };
 
 }  // namespace nlammr

@@ -1,0 +1,49 @@
+#include "models/nlammr/nlammr_data.h"
+
+#include <stdexcept>
+
+#include "io/graph_batch.h"
+#include "io/molecule_graph.h"
+
+namespace nlammr {
+
+GraphTensors medication_graphs(const Cohort& cohort, Device device, std::vector<std::string>* invalid) {
+  std::vector<std::vector<MolGraph>> per_class(cohort.medications.size());
+  for (size_t m = 0; m < cohort.medications.size(); ++m) {
+    if (m >= cohort.medication_smiles.size()) continue;
+    for (const std::string& smiles : cohort.medication_smiles[m]) {
+      try {
+        per_class[m].push_back(smiles_to_graph(smiles));
+      } catch (const std::runtime_error& e) {
+        // The reference skips molecules RDKit rejects; so do we, visibly.
+        if (invalid) invalid->push_back(cohort.medications.code(static_cast<int>(m)) + ": " + e.what());
+      }
+    }
+  }
+  return make_graph_tensors(make_class_graph_batch(per_class), device);
+}
+
+Tensor ddi_adjacency(const Cohort& cohort, Device device) {
+  const int64_t m = static_cast<int64_t>(cohort.medications.size());
+  std::vector<float> cells(static_cast<size_t>(m * m), 0.0f);
+  if (cohort.ddi.size() == static_cast<size_t>(m))
+    for (auto [a, b] : cohort.ddi.pairs()) cells[a * m + b] = cells[b * m + a] = 1.0f;
+  return Tensor::from_vector(cells, {m, m}).to(device);
+}
+
+NlammrData::NlammrData(Cohort c, const TextEncoder& encode, const std::string& visit_text, Device dev)
+    : cohort(std::move(c)), split(reference_split(cohort.patients.size())), index(cohort), device(dev) {
+  TextBank host = build_text_bank(cohort, encode, visit_text);
+  bank.full = host.full.to(device);
+  bank.parts = host.parts.to(device);
+  bank.medications = host.medications.to(device);
+  bank.classes = host.classes.to(device);
+  molecules = medication_graphs(cohort, device, &invalid_smiles);
+  ddi = ddi_adjacency(cohort, device);
+}
+
+const std::vector<int>& NlammrData::targets(int64_t id) const {
+  return cohort.patients[index.patient_of(id)].visits[index.visit_of(id)].medications;
+}
+
+}  // namespace nlammr

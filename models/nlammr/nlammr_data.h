@@ -1,0 +1,37 @@
+// Everything training and evaluation read, prepared once: the cohort and its
+// split, the PLM vectors of every visit and medication class, the molecular
+// graphs of every class, and the DDI adjacency, on the training device.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "io/cohort.h"
+#include "models/gin/graph_tensors.h"
+#include "models/nlammr/text_bank.h"
+
+namespace nlammr {
+
+struct NlammrData {
+  Cohort cohort;
+  CohortSplit split;
+  VisitIndex index;
+  TextBank bank;
+  GraphTensors molecules;
+  Tensor ddi;  // [M, M] float32, 1 where two classes interact
+  Device device = Device::cpu();
+  std::vector<std::string> invalid_smiles;  // left out of their class, reported
+
+  NlammrData(Cohort c, const TextEncoder& encode, const std::string& visit_text, Device device);
+
+  int64_t num_medications() const { return static_cast<int64_t>(cohort.medications.size()); }
+  // Medication indices of a visit, by global visit id.
+  const std::vector<int>& targets(int64_t visit_id) const;
+};
+
+// Every class's molecules as one batch (invalid SMILES skipped and listed).
+GraphTensors medication_graphs(const Cohort& cohort, Device device, std::vector<std::string>* invalid);
+
+Tensor ddi_adjacency(const Cohort& cohort, Device device);
+
+}  // namespace nlammr
