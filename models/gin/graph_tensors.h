@@ -1,0 +1,37 @@
+// A batch of molecular graphs as engine tensors, built once and reused for
+// every forward pass (featurizing and batching happen on the host; the GIN
+// only reads these tensors, on whichever device they were placed).
+#pragma once
+
+#include <cstdint>
+
+#include "engine/tensor.h"
+#include "io/graph_batch.h"
+
+namespace nlammr {
+
+struct GraphTensors {
+  int64_t num_graphs = 0;
+  int64_t num_nodes = 0;
+  int64_t num_edges = 0;
+  int64_t num_classes = 0;  // 0 when built from a plain GraphBatch
+
+  // Feature-major integer features, so that feature k of every atom (row k)
+  // is one contiguous id vector for its embedding table.
+  Tensor atom_features;  // int32 [kNumAtomFeatures, num_nodes]
+  Tensor bond_features;  // int32 [kNumBondFeatures, num_edges], edges in CSR order
+  // Edges grouped by destination (io/graph_batch.h): node v receives from
+  // src[dst_offsets[v] .. dst_offsets[v+1]).
+  Tensor src;            // int64 [num_edges]
+  Tensor dst_offsets;    // int64 [num_nodes + 1]
+  Tensor node_offsets;   // int64 [num_graphs + 1]: graph g owns nodes [node_offsets[g], node_offsets[g+1])
+  Tensor class_offsets;  // int64 [num_classes + 1], or undefined: class c owns graphs [class_offsets[c],
+                         // ..[c+1])
+
+  Device device() const { return src.device(); }
+};
+
+GraphTensors make_graph_tensors(const GraphBatch& batch, Device device = Device::cpu());
+GraphTensors make_graph_tensors(const ClassGraphBatch& batch, Device device = Device::cpu());
+
+}  // namespace nlammr

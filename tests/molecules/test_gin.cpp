@@ -1,0 +1,198 @@
+// The GIN's behaviour beyond parity: finite-difference gradients of the whole
+// encoder, training/evaluation modes and dropout, class means, shapes, and
+// the errors for bad input.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "io/graph_batch.h"
+#include "io/molecule_graph.h"
+#include "models/gin/gin_encoder.h"
+#include "tests/engine/gradcheck.h"
+#include "tests/test_support.h"
+
+using namespace nlammr;
+
+namespace {
+
+std::vector<MolGraph> graphs_of(const std::vector<std::string>& smiles) {
+  std::vector<MolGraph> graphs;
+  for (const std::string& s : smiles) graphs.push_back(smiles_to_graph(s));
+  return graphs;
+}
+
+// Three small molecules in two classes, and an empty third class.
+GraphTensors small_classes() {
+  const auto graphs = graphs_of({"CC(=O)O", "c1ccncc1", "OC=CN"});
+  return make_graph_tensors(make_class_graph_batch({{graphs[0], graphs[1]}, {graphs[2]}, {}}));
+}
+
+bool same_values(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && a.to_vector<float>() == b.to_vector<float>();
+}
+
+// Every parameter, nudged away from its default so that a term multiplied by
+// a default 0 (eps) or 1 still shows in the gradients.
+void perturb_parameters(nn::Module& module, uint64_t seed) {
+  Generator gen(seed);
+  NoGradGuard no_grad;
+  for (const auto& [name, p] : module.named_parameters()) {
+    Tensor noise = rand_uniform(p.shape(), -0.2, 0.2, gen, p.dtype());
+    Tensor moved = p.detach() + noise;
+    double* data = p.data<double>();
+    const std::vector<double> values = moved.to_vector<double>();
+    std::copy(values.begin(), values.end(), data);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("GIN gradients agree with finite differences in float64, whole encoder, both modes") {
+  const GraphTensors graphs = small_classes();
+  struct Case {
+    const char* label;
+    GinConfig config;
+  };
+  GinConfig plain;
+  plain.num_layers = 2;
+  plain.emb_dim = 4;
+  plain.dropout = 0.0;
+  GinConfig variant = plain;
+  variant.num_layers = 3;
+  variant.residual = true;
+  variant.jk = "sum";
+  variant.pooling = "sum";
+  for (const Case& c :
+       {Case{"JK last, mean pooling", plain}, Case{"residual, JK sum, sum pooling", variant}}) {
+    for (const bool training : {false, true}) {
+      INFO(c.label << (training ? ", training mode" : ", evaluation mode"));
+      Generator gen(11);
+      GinEncoder gin(c.config, gen, std::make_shared<Generator>(12), DType::Float64);
+      perturb_parameters(gin, 13);
+      gin.train(training);
+      std::string where;
+      const double err = testing::gradcheck_error(
+          gin.parameters(), [&](const std::vector<Tensor>&) { return gin.class_embeddings(graphs); }, &where);
+      INFO("worst mismatch at " << where);
+      CHECK(err <= 1e-6);
+    }
+  }
+}
+
+TEST_CASE("GIN shapes: atoms to nodes to graphs to classes") {
+  const GraphTensors graphs = small_classes();
+  CHECK(graphs.num_graphs == 3);
+  CHECK(graphs.num_classes == 3);
+  CHECK(graphs.num_nodes == 4 + 6 + 4);
+  CHECK(graphs.atom_features.shape() == Shape{kNumAtomFeatures, 14});
+  CHECK(graphs.bond_features.shape() == Shape{kNumBondFeatures, graphs.num_edges});
+  Generator gen(1);
+  GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(2));
+  gin.eval();
+  CHECK(gin.node_embeddings(graphs).shape() == Shape{14, 64});
+  const Tensor graph_embeddings = gin.forward(graphs);
+  CHECK(graph_embeddings.shape() == Shape{3, 64});
+  CHECK(gin.class_embeddings(graphs).shape() == Shape{3, 64});
+}
+
+TEST_CASE("a class is the mean of its molecules' embeddings; a class without molecules is zero") {
+  const GraphTensors graphs = small_classes();
+  Generator gen(1);
+  GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(2));
+  gin.eval();
+  const std::vector<float> g = gin.forward(graphs).to_vector<float>();
+  const std::vector<float> c = gin.class_embeddings(graphs).to_vector<float>();
+  for (int j = 0; j < 64; ++j) {
+    CHECK(c[j] == doctest::Approx((g[j] + g[64 + j]) / 2).epsilon(1e-6));
+    CHECK(c[64 + j] == g[128 + j]);
+    CHECK(c[128 + j] == 0.0f);
+  }
+}
+
+TEST_CASE("GIN evaluation is deterministic; dropout acts in training mode only, from its generator") {
+  const GraphTensors graphs = small_classes();
+  Generator gen(1);
+  auto dropout_gen = std::make_shared<Generator>(5);
+  GinEncoder gin(GinConfig{}, gen, dropout_gen);  // dropout 0.7, NLA-MMR's setting
+
+  gin.eval();
+  const Tensor first = gin.forward(graphs);
+  CHECK(same_values(first, gin.forward(graphs)));
+  CHECK(dropout_gen->offset() == 0);  // evaluation draws no masks
+
+  gin.train();
+  dropout_gen->set_state(5, 0);
+  const Tensor masked = gin.forward(graphs);
+  CHECK(dropout_gen->offset() > 0);
+  const Tensor masked_again = gin.forward(graphs);
+  CHECK_FALSE(same_values(masked, masked_again));  // a new mask each call
+  dropout_gen->set_state(5, 0);
+  CHECK(same_values(masked, gin.forward(graphs)));  // same generator state, same masks
+}
+
+TEST_CASE("GIN batch norms update running statistics and counts in training mode only") {
+  const GraphTensors graphs = small_classes();
+  Generator gen(1);
+  GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(2));
+  const auto before = gin.state_dict();
+  const std::string mean_key = "gnn_node.batch_norms.0.running_mean";
+  const std::string count_key = "gnn_node.convs.0.mlp.1.num_batches_tracked";
+  const std::vector<float> initial_mean = before.at(mean_key).to_vector<float>();
+  gin.eval();
+  gin.forward(graphs);
+  CHECK(gin.state_dict().at(mean_key).to_vector<float>() == initial_mean);
+  CHECK(gin.state_dict().at(count_key).item<int64_t>() == 0);
+  gin.train();
+  gin.forward(graphs);
+  gin.forward(graphs);
+  CHECK(gin.state_dict().at(mean_key).to_vector<float>() != initial_mean);
+  CHECK(gin.state_dict().at(count_key).item<int64_t>() == 2);
+}
+
+TEST_CASE("GIN configuration and inputs are checked") {
+  Generator gen(1);
+  auto dropout_gen = std::make_shared<Generator>(2);
+  auto build = [&](GinConfig config) { GinEncoder gin(config, gen, dropout_gen); };
+  GinConfig config;
+  config.num_layers = 1;
+  CHECK_THROWS_WITH_AS(build(config), "GinConfig: num_layers must be at least 2, got 1", std::runtime_error);
+  config = GinConfig{};
+  config.jk = "concat";
+  CHECK_THROWS_WITH_AS(build(config), "GinConfig: jk must be \"last\" or \"sum\", got \"concat\"",
+                       std::runtime_error);
+  config = GinConfig{};
+  config.pooling = "max";
+  CHECK_THROWS_AS(build(config), std::runtime_error);
+  config = GinConfig{};
+  config.dropout = 1.0;
+  CHECK_THROWS_AS(build(config), std::runtime_error);
+
+  GinEncoder gin(GinConfig{}, gen, dropout_gen);
+  // Graphs without classes have no class embeddings.
+  const GraphTensors plain = make_graph_tensors(make_graph_batch(graphs_of({"CCO", "CN"})));
+  CHECK(plain.num_classes == 0);
+  CHECK_THROWS_WITH_AS(gin.class_embeddings(plain), doctest::Contains("the graph tensors carry no classes"),
+                       std::runtime_error);
+  // A training batch needs more than one atom for batch statistics.
+  gin.train();
+  const GraphTensors one_atom = make_graph_tensors(make_graph_batch(graphs_of({"C"})));
+  CHECK_THROWS_WITH_AS(gin.forward(one_atom), doctest::Contains("more than one row"), std::runtime_error);
+
+  // A hand-assembled batch with a feature outside its table is refused by name.
+  GraphBatch bad = make_graph_batch(graphs_of({"CCO"}));
+  bad.node_feat[1 * kNumAtomFeatures + kAtomicNumber] = 200;
+  CHECK_THROWS_WITH_AS(make_graph_tensors(bad),
+                       "make_graph_tensors: node 1: feature 0 is 200, outside [0, 119)", std::runtime_error);
+  GraphBatch bad_edges = make_graph_batch(graphs_of({"C=C"}));
+  bad_edges.edge_feat[kBondStereo] = -1;
+  CHECK_THROWS_WITH_AS(make_graph_tensors(bad_edges), doctest::Contains("feature 1 is -1, outside [0, 6)"),
+                       std::runtime_error);
+  GraphBatch truncated = make_graph_batch(graphs_of({"CCO"}));
+  truncated.src.pop_back();
+  CHECK_THROWS_WITH_AS(make_graph_tensors(truncated),
+                       doctest::Contains("GraphBatch.src has 3 entries, expected 4"), std::runtime_error);
+}
