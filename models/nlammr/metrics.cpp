@@ -71,6 +71,15 @@ VisitScores score_visit(const std::vector<int>& target, const std::vector<double
   return s;
 }
 
+double visit_jaccard(const std::vector<int>& target, const std::vector<double>& scores, double threshold) {
+  size_t n_pred = 0;
+  size_t n_both = 0;
+  for (size_t m = 0; m < scores.size(); ++m) n_pred += scores[m] >= threshold ? 1 : 0;
+  for (int m : target) n_both += scores.at(static_cast<size_t>(m)) >= threshold ? 1 : 0;
+  const size_t n_union = target.size() + n_pred - n_both;
+  return n_union == 0 ? 0.0 : static_cast<double>(n_both) / static_cast<double>(n_union);
+}
+
 double ddi_rate(const std::vector<std::vector<int>>& predicted_sets, const DdiMatrix& ddi) {
   size_t all_pairs = 0;
   size_t interacting = 0;

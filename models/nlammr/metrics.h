@@ -37,6 +37,9 @@ struct VisitScores {
 // probability per medication class; throws on an index outside `scores`.
 VisitScores score_visit(const std::vector<int>& target, const std::vector<double>& scores, double threshold);
 
+// Only the Jaccard of one visit (what threshold tuning needs; no ranking).
+double visit_jaccard(const std::vector<int>& target, const std::vector<double>& scores, double threshold);
+
 // scikit-learn's average_precision_score for one binary problem: the sum over
 // distinct score thresholds t (descending) of (R(t) - R(t_prev)) * P(t).
 // With no positive label, scikit-learn (1.x) sets recall to 1 everywhere,

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
   nlammr::cli::add_version_command(app);
+  nlammr::cli::add_baselines_command(app);
+  nlammr::cli::add_prepare_command(app);
+  nlammr::cli::add_synth_command(app);
 
   try {
     app.parse(argc, argv);
