@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "engine/autograd.h"
 #include "engine/ops.h"
 #include "models/nlammr/visit_texts.h"
 

@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "kernels/philox.h"
+#include "models/nlammr/bootstrap.h"
 #include "models/nlammr/loss.h"
 
 namespace nlammr {

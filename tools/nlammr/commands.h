@@ -8,5 +8,6 @@ namespace nlammr::cli {
 
 void add_version_command(CLI::App& app);
 void add_featurize_command(CLI::App& app);
+void add_baselines_command(CLI::App& app);
 
 }  // namespace nlammr::cli
