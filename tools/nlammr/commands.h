@@ -9,5 +9,7 @@ namespace nlammr::cli {
 void add_version_command(CLI::App& app);
 void add_featurize_command(CLI::App& app);
 void add_baselines_command(CLI::App& app);
+void add_prepare_command(CLI::App& app);
+void add_synth_command(CLI::App& app);
 
 }  // namespace nlammr::cli

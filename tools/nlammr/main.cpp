@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   nlammr::cli::add_version_command(app);
   nlammr::cli::add_featurize_command(app);
   nlammr::cli::add_baselines_command(app);
+  nlammr::cli::add_prepare_command(app);
+  nlammr::cli::add_synth_command(app);
 
   try {
     app.parse(argc, argv);
