@@ -31,7 +31,7 @@ Tensor ddi_adjacency(const Cohort& cohort, Device device) {
   return Tensor::from_vector(cells, {m, m}).to(device);
 }
 
-NlammrData::NlammrData(Cohort c, const TextEncoder& encode, const std::string& visit_text, Device dev)
+NlammrData::NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device dev)
     : cohort(std::move(c)), split(reference_split(cohort.patients.size())), index(cohort), device(dev) {
   TextBank host = build_text_bank(cohort, encode, visit_text);
   bank.full = host.full.to(device);

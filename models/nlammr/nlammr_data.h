@@ -22,7 +22,7 @@ struct NlammrData {
   Device device = Device::cpu();
   std::vector<std::string> invalid_smiles;  // left out of their class, reported
 
-  NlammrData(Cohort c, const TextEncoder& encode, const std::string& visit_text, Device device);
+  NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device device);
 
   int64_t num_medications() const { return static_cast<int64_t>(cohort.medications.size()); }
   // Medication indices of a visit, by global visit id.

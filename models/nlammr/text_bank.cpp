@@ -56,7 +56,7 @@ void check_encoded(const Tensor& t, size_t n, const char* what) {
 
 }  // namespace
 
-TextBank build_text_bank(const Cohort& cohort, const TextEncoder& encode, const std::string& mode) {
+TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, const std::string& mode) {
   NoGradGuard no_grad;
   TextBank bank;
   std::vector<std::string> class_texts = medication_class_texts(cohort);

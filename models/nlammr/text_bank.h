@@ -22,8 +22,8 @@
 
 namespace nlammr {
 
-// Texts -> [n, d] float32 vectors (e.g. a cached BERT encoder).
-using TextEncoder = std::function<Tensor(const std::vector<std::string>&)>;
+// Texts -> [n, d] float32 vectors (e.g. a cached BERT TextEncoder).
+using EncodeTextsFn = std::function<Tensor(const std::vector<std::string>&)>;
 
 class VisitIndex {
  public:
@@ -51,7 +51,7 @@ struct TextBank {
   int64_t dim() const { return classes.size(1); }
 };
 
-TextBank build_text_bank(const Cohort& cohort, const TextEncoder& encode, const std::string& mode);
+TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, const std::string& mode);
 
 // The model's inputs for a batch of visits: rows of the bank gathered, with
 // each visit's history and its mask.

@@ -60,7 +60,7 @@ inline Cohort tiny_training_cohort() {
 
 // Texts -> deterministic pseudo-embeddings: each word adds a fixed random
 // direction (so texts sharing words have similar vectors).
-inline TextEncoder hashing_encoder(int64_t dim = 16) {
+inline EncodeTextsFn hashing_encoder(int64_t dim = 16) {
   return [dim](const std::vector<std::string>& texts) {
     std::vector<float> out(texts.size() * static_cast<size_t>(dim), 0.0f);
     for (size_t i = 0; i < texts.size(); ++i) {

@@ -1,0 +1,84 @@
+#include "models/nlammr/run_info.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "io/atomic_file.h"
+#include "models/bert/bert_pooling.h"
+
+namespace nlammr {
+
+nlohmann::json PlmSettings::to_json() const {
+  return {{"model_dir", model_dir}, {"pooling", pooling}, {"normalize", normalize}, {"max_length", max_length},
+          {"identity", identity}};
+}
+
+PlmSettings PlmSettings::from_json(const nlohmann::json& j) {
+  PlmSettings p;
+  p.model_dir = j.at("model_dir");
+  p.pooling = j.at("pooling");
+  p.normalize = j.at("normalize");
+  p.max_length = j.at("max_length");
+  p.identity = j.at("identity");
+  return p;
+}
+
+PlmSettings PlmSettings::of(const TextEncoder& encoder) {
+  PlmSettings p;
+  p.model_dir = std::filesystem::absolute(encoder.model_dir()).string();
+  p.pooling = pooling_name(encoder.options().pooling);
+  p.normalize = encoder.options().normalize;
+  p.max_length = encoder.options().max_length;
+  p.identity = bert_checkpoint_identity(encoder.model_dir());
+  return p;
+}
+
+nlohmann::json RunInfo::to_json() const {
+  return {{"data_dir", data_dir}, {"plm", plm.to_json()},      {"model_config", model.to_json()},
+          {"train_config", train.to_json()}, {"device", device}, {"lenient", lenient}};
+}
+
+RunInfo RunInfo::from_json(const nlohmann::json& j, const std::string& source) {
+  try {
+    RunInfo r;
+    r.data_dir = j.at("data_dir");
+    r.plm = PlmSettings::from_json(j.at("plm"));
+    r.model = NlammrConfig::from_json(j.at("model_config"));
+    r.train = TrainConfig::from_json(j.at("train_config"));
+    r.device = j.value("device", "cpu");
+    r.lenient = j.value("lenient", false);
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(source + ": malformed run description: " + e.what());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(source + ": " + e.what());
+  }
+}
+
+RunInfo read_run_info(const std::string& run_dir) {
+  const std::string path = (std::filesystem::path(run_dir) / "run.json").string();
+  if (!std::filesystem::exists(path))
+    throw std::runtime_error(path + ": no run description (is '" + run_dir + "' a directory made by nlammr train?)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": not valid JSON: " + e.what());
+  }
+  return RunInfo::from_json(j, path);
+}
+
+std::unique_ptr<TextEncoder> open_run_encoder(const PlmSettings& plm, const std::string& cache_dir) {
+  if (bert_checkpoint_identity(plm.model_dir) != plm.identity)
+    throw std::runtime_error("the language model in " + plm.model_dir +
+                             " is not the one this run was trained with (its files changed)");
+  TextEncoderOptions options;
+  options.model_dir = plm.model_dir;
+  options.pooling = parse_pooling(plm.pooling);
+  options.normalize = plm.normalize;
+  options.max_length = plm.max_length;
+  options.cache_dir = cache_dir;
+  return std::make_unique<TextEncoder>(options);
+}
+
+}  // namespace nlammr

@@ -1,0 +1,48 @@
+// What a run directory records about how it was made (run.json), and how
+// evaluation and recommendation rebuild the same inputs from it: the cohort
+// directory, and the language model with the exact pooling options, checked
+// against a content hash so a changed checkpoint is caught, not silently used.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/bert/text_encoder.h"
+#include "models/nlammr/config.h"
+
+namespace nlammr {
+
+struct PlmSettings {
+  std::string model_dir;  // absolute
+  std::string pooling;    // "mean", "cls", "pooler"
+  bool normalize = false;
+  int64_t max_length = 0;
+  std::string identity;  // bert_checkpoint_identity(model_dir)
+
+  nlohmann::json to_json() const;
+  static PlmSettings from_json(const nlohmann::json& j);
+  static PlmSettings of(const TextEncoder& encoder);
+};
+
+struct RunInfo {
+  std::string data_dir;  // absolute
+  PlmSettings plm;
+  NlammrConfig model;
+  TrainConfig train;
+  std::string device = "cpu";
+  bool lenient = false;  // cohort read leniently
+
+  nlohmann::json to_json() const;
+  static RunInfo from_json(const nlohmann::json& j, const std::string& source);
+};
+
+// Reads <run_dir>/run.json; errors name the file.
+RunInfo read_run_info(const std::string& run_dir);
+
+// A TextEncoder with the run's settings; throws when the checkpoint files no
+// longer hash to the recorded identity.
+std::unique_ptr<TextEncoder> open_run_encoder(const PlmSettings& plm, const std::string& cache_dir);
+
+}  // namespace nlammr
