@@ -10,8 +10,9 @@
 //
 // FILE is a medication table (atc3<TAB>smiles|smiles|..., one class per line)
 // or plain SMILES lines (each its own class). --graphs-out writes the classes'
-// graphs (one JSON line per class) so that the PyTorch side runs its GIN on
-// exactly the same graphs; --filter runs only the cases whose name contains TEXT.
+// graphs (one JSON line per class) and exits, so that the PyTorch side can run
+// its GIN on exactly the same graphs; --filter runs only the cases whose name
+// contains TEXT.
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
@@ -91,7 +92,7 @@ int main(int argc, char** argv) {
   app.add_option("--smiles", smiles_path, "medication table or SMILES file")->required();
   app.add_option("--threads", thread_counts, "thread counts")->delimiter(',');
   app.add_option("--filter", filter, "run only the cases whose name contains this text");
-  app.add_option("--graphs-out", graphs_out, "write the classes' graphs as JSON lines");
+  app.add_option("--graphs-out", graphs_out, "write the classes' graphs as JSON lines and exit");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -101,7 +102,10 @@ int main(int argc, char** argv) {
     std::cerr << "gin_bench: " << entries.size() << " SMILES, " << classes.molecules << " molecules in "
               << graphs.num_classes << " classes, " << graphs.num_nodes << " atoms, " << graphs.num_edges
               << " directed edges\n";
-    if (!graphs_out.empty()) write_graphs(graphs_out, classes);
+    if (!graphs_out.empty()) {
+      write_graphs(graphs_out, classes);
+      return 0;
+    }
     auto wanted = [&](const std::string& name) { return name.find(filter) != std::string::npos; };
 
     Generator init(42);
