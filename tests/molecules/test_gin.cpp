@@ -99,7 +99,7 @@ TEST_CASE("GIN shapes: atoms to nodes to graphs to classes") {
   CHECK(gin.class_embeddings(graphs).shape() == Shape{3, 64});
 }
 
-TEST_CASE("a class is the mean of its molecules' embeddings; a class without molecules is zero") {
+TEST_CASE("a class is the mean of its molecules' embeddings, and a class without molecules is zero") {
   const GraphTensors graphs = small_classes();
   Generator gen(1);
   GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(2));
@@ -113,7 +113,7 @@ TEST_CASE("a class is the mean of its molecules' embeddings; a class without mol
   }
 }
 
-TEST_CASE("GIN evaluation is deterministic; dropout acts in training mode only, from its generator") {
+TEST_CASE("GIN evaluation is deterministic, and dropout acts in training mode only, from its generator") {
   const GraphTensors graphs = small_classes();
   Generator gen(1);
   auto dropout_gen = std::make_shared<Generator>(5);
