@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -99,7 +100,7 @@ TEST_CASE("GIN shapes: atoms to nodes to graphs to classes") {
   CHECK(gin.class_embeddings(graphs).shape() == Shape{3, 64});
 }
 
-TEST_CASE("a class is the mean of its molecules' embeddings; a class without molecules is zero") {
+TEST_CASE("a class is the mean of its molecules' embeddings, and a class without molecules is zero") {
   const GraphTensors graphs = small_classes();
   Generator gen(1);
   GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(2));
@@ -113,7 +114,7 @@ TEST_CASE("a class is the mean of its molecules' embeddings; a class without mol
   }
 }
 
-TEST_CASE("GIN evaluation is deterministic; dropout acts in training mode only, from its generator") {
+TEST_CASE("GIN evaluation is deterministic, and dropout acts in training mode only, from its generator") {
   const GraphTensors graphs = small_classes();
   Generator gen(1);
   auto dropout_gen = std::make_shared<Generator>(5);
@@ -195,4 +196,29 @@ TEST_CASE("GIN configuration and inputs are checked") {
   truncated.src.pop_back();
   CHECK_THROWS_WITH_AS(make_graph_tensors(truncated),
                        doctest::Contains("GraphBatch.src has 3 entries, expected 4"), std::runtime_error);
+}
+
+TEST_CASE("GIN initialises each layer like its PyTorch counterpart") {
+  Generator gen(7);
+  GinEncoder gin(GinConfig{}, gen, std::make_shared<Generator>(8));
+  const auto state = gin.state_dict();
+  // Values lie within the bound and come close to it (uniform draws).
+  auto check_uniform = [&](const std::string& key, double bound) {
+    INFO(key);
+    double largest = 0.0;
+    for (float v : state.at(key).to_vector<float>()) largest = std::max(largest, std::fabs(double(v)));
+    CHECK(largest <= bound);
+    CHECK(largest >= 0.95 * bound);
+  };
+  // Embedding tables: xavier-uniform, bound sqrt(6 / (rows + 64)).
+  check_uniform("gnn_node.atom_encoder.atom_embedding_list.0.weight", std::sqrt(6.0 / (119 + 64)));
+  check_uniform("gnn_node.convs.2.bond_encoder.bond_embedding_list.1.weight", std::sqrt(6.0 / (6 + 64)));
+  // Linear layers: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
+  check_uniform("gnn_node.convs.0.mlp.0.weight", 1.0 / std::sqrt(64.0));
+  check_uniform("gnn_node.convs.0.mlp.3.weight", 1.0 / std::sqrt(128.0));
+  check_uniform("gnn_node.convs.4.mlp.3.bias", 1.0 / std::sqrt(128.0));
+  CHECK(state.at("gnn_node.convs.1.eps").item<float>() == 0.0f);
+  for (float v : state.at("gnn_node.batch_norms.3.weight").to_vector<float>()) CHECK(v == 1.0f);
+  for (float v : state.at("gnn_node.convs.3.mlp.1.running_var").to_vector<float>()) CHECK(v == 1.0f);
+  for (float v : state.at("gnn_node.convs.3.mlp.1.bias").to_vector<float>()) CHECK(v == 0.0f);
 }

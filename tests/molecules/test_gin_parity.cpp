@@ -1,16 +1,21 @@
 // The GIN against its PyTorch reference (tools/reference/make_gin_fixtures.py):
 // same weights, same graphs, compared output by output and gradient by
-// gradient. Tolerance rules (tests/molecules/gin_fixture.h):
-//   float64 vs float64 reference ("variant"):       scaled_error <= 1e-10
-//   float64 vs float32-stored reference ("default"): scaled_error <= 1e-7 (storage rounding)
-//   float32, evaluation mode:                        scaled_error <= 1e-5, outputs and gradients
-//   float32, training mode:                          scaled_error <= 1e-4 for outputs and running
-//                                                    statistics, normwise_error <= 2e-2 for gradients
-// Training mode is ill-conditioned in float32 (batch statistics amplify
-// rounding, and ReLU inputs within rounding of 0 switch gradients): PyTorch's
-// own float32 run is 1.8e-5 off its float64 run there and up to 4.6e-2 in
-// gradients, which is why that mode's float32 rule is looser; its exactness is
-// shown in float64.
+// gradient. Tolerance rules (tests/molecules/gin_fixture.h), always against
+// the reference's float64 run:
+//   float64 vs float64-stored reference ("variant"):  scaled_error <= 1e-10
+//   float64 vs float32-stored reference ("default"):  scaled_error <= 1e-7 (storage rounding)
+//   float32, evaluation mode:   scaled_error <= 1e-5 for outputs and every gradient
+//   float32, training mode:     scaled_error <= 3e-5 for outputs and running statistics,
+//                               normwise_error <= 1e-2 for gradients
+// Training mode is ill-conditioned in float32: normalising by batch
+// statistics amplifies rounding layer after layer, and ReLU inputs within
+// rounding of 0 (molecules repeat the same atoms, so such values come many
+// times over) switch gradients on or off. PyTorch's own float32 run is 1.8e-5
+// (scaled) from its float64 run there, and its gradients 4.1e-3 (normwise,
+// "variant"; 4.6e-2 for "default", whose training gradients the fixture
+// leaves out to stay small: the variant's, in both precisions, cover that
+// backward pass). The looser float32 rules of that mode sit just above
+// PyTorch's own errors; its exactness is shown in float64.
 #include <doctest/doctest.h>
 
 #include <sstream>
@@ -150,8 +155,8 @@ TEST_CASE("GIN matches PyTorch in training mode with batch statistics (NLA-MMR's
   const GraphTensors graphs = make_graph_tensors(fixture_class_batch());
   SUBCASE("float32") {
     auto gin = fixture_encoder("default", DType::Float32, 0.0);
-    check_mode(run_mode(*gin, graphs, upstream, true), reference, "train", {1e-4, 0}, "default float32");
-    check_running_state(*gin, reference, 1e-4, "default float32");
+    check_mode(run_mode(*gin, graphs, upstream, true), reference, "train", {3e-5, 0}, "default float32");
+    check_running_state(*gin, reference, 3e-5, "default float32");
   }
   SUBCASE("float64") {
     auto gin = fixture_encoder("default", DType::Float64, 0.0);
@@ -176,8 +181,8 @@ TEST_CASE("GIN with residual connections, JK sum and sum pooling matches PyTorch
     auto gin = fixture_encoder("variant", DType::Float32, 0.5);
     check_mode(run_mode(*gin, graphs, upstream, false), reference, "eval", {1e-5, 1e-5}, "variant float32");
     auto trained = fixture_encoder("variant", DType::Float32, 0.0);
-    check_mode(run_mode(*trained, graphs, upstream, true), reference, "train", {1e-4, 2e-2, true},
+    check_mode(run_mode(*trained, graphs, upstream, true), reference, "train", {3e-5, 1e-2, true},
                "variant float32");
-    check_running_state(*trained, reference, 1e-4, "variant float32");
+    check_running_state(*trained, reference, 3e-5, "variant float32");
   }
 }
