@@ -7,5 +7,6 @@
 namespace nlammr::cli {
 
 void add_version_command(CLI::App& app);
+void add_encode_command(CLI::App& app);  // cmd_encode.cpp
 
 }  // namespace nlammr::cli

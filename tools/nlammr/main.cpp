@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
   nlammr::cli::add_version_command(app);
+  nlammr::cli::add_encode_command(app);
 
   try {
     app.parse(argc, argv);
