@@ -2,19 +2,15 @@
 
 #include <stdexcept>
 
-#include "engine/autograd.h"
 #include "engine/ops.h"
 
 namespace nlammr {
 
 // ---- small parameter holders ---------------------------------------------------
 
-BertLinear::BertLinear(int64_t in_features, int64_t out_features, DType dtype)
-    : BertLinear(Tensor::zeros({out_features, in_features}, dtype), Tensor::zeros({out_features}, dtype)) {}
-
-BertLinear::BertLinear(Tensor w, Tensor b) {
-  weight = register_parameter("weight", std::move(w));
-  bias = register_parameter("bias", std::move(b));
+BertLinear::BertLinear(int64_t in_features, int64_t out_features, DType dtype) {
+  weight = register_parameter("weight", Tensor::zeros({out_features, in_features}, dtype));
+  bias = register_parameter("bias", Tensor::zeros({out_features}, dtype));
 }
 
 BertTable::BertTable(int64_t num, int64_t dim, DType dtype) {
@@ -66,45 +62,21 @@ Tensor BertEmbeddings::forward(const Tensor& input_ids, const Tensor& token_type
 BertSelfAttention::BertSelfAttention(const BertConfig& config, DType dtype)
     : heads_(config.num_attention_heads), head_dim_(config.head_dim()) {
   const int64_t H = config.hidden_size;
-  qkv_weight_ = Tensor::zeros({3 * H, H}, dtype);
-  qkv_bias_ = Tensor::zeros({3 * H}, dtype);
-  auto part = [&](const char* name, int64_t i) {
-    // Views of rows i*H .. (i+1)*H: each is a leaf of its own that shares
-    // the buffer's storage.
-    auto linear = std::make_shared<BertLinear>(qkv_weight_.slice(0, i * H, (i + 1) * H),
-                                               qkv_bias_.slice(0, i * H, (i + 1) * H));
-    return register_module(name, linear);
-  };
-  query = part("query", 0);
-  key = part("key", 1);
-  value = part("value", 2);
+  query = register_module("query", std::make_shared<BertLinear>(H, H, dtype));
+  key = register_module("key", std::make_shared<BertLinear>(H, H, dtype));
+  value = register_module("value", std::make_shared<BertLinear>(H, H, dtype));
 }
 
-bool BertSelfAttention::uses_shared_buffers() const {
-  for (const BertLinear* l : {query.get(), key.get(), value.get()})
-    if (l->weight.storage() != qkv_weight_.storage() || l->bias.storage() != qkv_bias_.storage()) return false;
-  return true;
-}
-
-Tensor BertSelfAttention::project_qkv(const Tensor& x) const {
-  const std::vector<Tensor> params = {query->weight, key->weight, value->weight,
-                                      query->bias,   key->bias,   value->bias};
-  if (!needs_graph(params) && uses_shared_buffers()) return linear(x, qkv_weight_, qkv_bias_);
-  Tensor w = concat({query->weight, key->weight, value->weight}, 0);
-  Tensor b = concat({query->bias, key->bias, value->bias}, 0);
-  return linear(x, w, b);
+Tensor BertSelfAttention::split_heads(const Tensor& x) const {
+  const int64_t B = x.size(0), S = x.size(1);
+  return x.reshape({B, S, heads_, head_dim_}).permute({0, 2, 1, 3}).contiguous();
 }
 
 Tensor BertSelfAttention::forward(const Tensor& x, const Tensor& key_mask) const {
   const int64_t B = x.size(0), S = x.size(1), H = x.size(2);
-  Tensor qkv = project_qkv(x);  // [B, S, 3H]
-  // [B, S, 3, nh, hd] -> [3, B, nh, S, hd]: a single copy puts Q, K and V in
-  // the head-major layout the attention kernel reads; slicing the leading
-  // dimension then gives three packed tensors without further copies.
-  Tensor heads = qkv.reshape({B, S, 3, heads_, head_dim_}).permute({2, 0, 3, 1, 4}).contiguous();
-  Tensor q = heads.slice(0, 0, 1).squeeze(0);
-  Tensor k = heads.slice(0, 1, 2).squeeze(0);
-  Tensor v = heads.slice(0, 2, 3).squeeze(0);
+  Tensor q = split_heads(query->forward(x));
+  Tensor k = split_heads(key->forward(x));
+  Tensor v = split_heads(value->forward(x));
   Tensor context = scaled_dot_product_attention(q, k, v, key_mask);  // [B, nh, S, hd]
   // Heads back side by side: [B, S, nh, hd] -> [B, S, H] (reshape copies).
   return context.permute({0, 2, 1, 3}).reshape({B, S, H});
