@@ -62,6 +62,13 @@ void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
       const S* s = static_cast<const S*>(src.raw_data());
       D* d = static_cast<D*>(dst.raw_data());
       loop.run([&](const std::array<int64_t, 2>& off, int64_t count, const std::array<int64_t, 2>& step) {
+        if constexpr (std::is_same_v<S, D>) {
+          // A run packed on both sides (the rows of a permuted tensor): one memcpy.
+          if (step[0] == 1 && step[1] == 1) {
+            std::memcpy(d + off[0], s + off[1], static_cast<size_t>(count) * sizeof(S));
+            return;
+          }
+        }
         for (int64_t i = 0; i < count; ++i) {
           if constexpr (std::is_same_v<S, D>) {
             d[off[0] + i * step[0]] = s[off[1] + i * step[1]];

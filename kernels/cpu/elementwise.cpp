@@ -1,6 +1,7 @@
 // Elementwise kernels: unary ops, their backward, and broadcast binary ops.
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/elementwise_math.h"
+#include "kernels/cpu/gelu.h"
 #include "kernels/cpu/strided.h"
 
 namespace nlammr {
@@ -23,6 +24,7 @@ static void unary_loop(const Tensor& x, const Tensor& y, F f) {
 }
 
 void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alpha) {
+  if (cpu::gelu_float32_packed(op, x, y)) return;  // vectorised GELU (gelu.cpp)
   cpu::dispatch_float(x.dtype(), unary_op_name(op), [&](auto tag) {
     using T = decltype(tag);
     const T a = static_cast<T>(alpha);

@@ -73,6 +73,10 @@ BertConfig parse_bert_config(const JsonFields& fields) {
   config.layer_norm_eps = fields.optional_number("layer_norm_eps", config.layer_norm_eps);
   config.hidden_act = parse_activation(fields);
   config.pad_token_id = fields.optional_int("pad_token_id", config.pad_token_id);
+  config.hidden_dropout_prob = fields.optional_number("hidden_dropout_prob", config.hidden_dropout_prob);
+  config.attention_probs_dropout_prob =
+      fields.optional_number("attention_probs_dropout_prob", config.attention_probs_dropout_prob);
+  config.initializer_range = fields.optional_number("initializer_range", config.initializer_range);
 
   if (config.hidden_size % config.num_attention_heads != 0) {
     throw fields.field_error("num_attention_heads",
@@ -84,6 +88,12 @@ BertConfig parse_bert_config(const JsonFields& fields) {
                              "must be positive, got " + std::to_string(config.type_vocab_size));
   }
   if (!(config.layer_norm_eps > 0)) throw fields.field_error("layer_norm_eps", "must be positive");
+  auto check_probability = [&](const char* name, double p) {
+    if (!(p >= 0 && p < 1)) throw fields.field_error(name, "must be in [0, 1), got " + std::to_string(p));
+  };
+  check_probability("hidden_dropout_prob", config.hidden_dropout_prob);
+  check_probability("attention_probs_dropout_prob", config.attention_probs_dropout_prob);
+  if (!(config.initializer_range >= 0)) throw fields.field_error("initializer_range", "must be non-negative");
   if (config.pad_token_id < 0 || config.pad_token_id >= config.vocab_size) {
     throw fields.field_error("pad_token_id", std::to_string(config.pad_token_id) +
                                                  " is outside the vocabulary (size " +

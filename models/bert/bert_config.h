@@ -30,6 +30,11 @@ struct BertConfig {
   double layer_norm_eps = 1e-12;
   HiddenActivation hidden_act = HiddenActivation::GeluErf;
   int64_t pad_token_id = 0;
+  // Used only when fine-tuning: dropout after the embeddings and after each
+  // sub-layer, and the standard deviation of a fresh model's weights.
+  double hidden_dropout_prob = 0.1;
+  double attention_probs_dropout_prob = 0.1;
+  double initializer_range = 0.02;
 
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
 

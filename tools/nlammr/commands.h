@@ -11,5 +11,6 @@ void add_featurize_command(CLI::App& app);
 void add_baselines_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
+void add_encode_command(CLI::App& app);
 
 }  // namespace nlammr::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   nlammr::cli::add_baselines_command(app);
   nlammr::cli::add_prepare_command(app);
   nlammr::cli::add_synth_command(app);
+  nlammr::cli::add_encode_command(app);
 
   try {
     app.parse(argc, argv);

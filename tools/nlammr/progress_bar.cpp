@@ -1,0 +1,46 @@
+#include "tools/nlammr/progress_bar.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace nlammr::cli {
+
+ProgressBar::ProgressBar(std::string label, std::string unit)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      enabled_(::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+double ProgressBar::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void ProgressBar::update(int64_t done, int64_t total) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (done < total && drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  draw(done, total);
+}
+
+void ProgressBar::draw(int64_t done, int64_t total) {
+  constexpr int kWidth = 30;
+  const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::string bar(filled, '#');
+  bar.append(kWidth - filled, '-');
+  const double seconds = elapsed_seconds();
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+  std::fprintf(stderr, "\r%s [%s] %lld/%lld  %.1f %s/s ", label_.c_str(), bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total), rate, unit_.c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void ProgressBar::finish() {
+  if (drawn_) std::fprintf(stderr, "\n");
+  drawn_ = false;
+}
+
+}  // namespace nlammr::cli
