@@ -197,7 +197,7 @@ class CohortReader {
     if (cohort_.patients.empty()) throw std::runtime_error(file + ": no patients");
   }
 
-  // Rows of a code dictionary; returns code -> row for codes in the vocabulary.
+  // Titles of the vocabulary codes from a dictionary; codes without a row are reported.
   void read_titles(CodeKind& kind, std::vector<CodeTitles>& titles) {
     const std::string file = path(kind.dictionary);
     std::vector<bool> seen(kind.vocabulary->size(), false);

@@ -41,8 +41,8 @@ std::string resolve(const MappingFile& file, const std::string& given, const std
   const std::string how = given.empty()
                               ? std::string("not given with ") + file.option + ", so looked in --mimic's directory"
                               : std::string("given with ") + file.option;
-  std::string message = path + ": " + file.what + " not found (" + how + "). Get it from " + file.source +
-                        " and pass " + file.option + " FILE";
+  std::string message = path + ": " + file.what + " not found (" + how + "). It is " + file.source + ". Pass " +
+                        file.option + " FILE";
   if (file.skip_flag != nullptr) message += std::string(", or run with ") + file.skip_flag;
   throw std::runtime_error(message + ".");
 }
