@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "io/cohort.h"
-#include "io/cohort_atomic_write.h"
+#include "io/atomic_file.h"
 #include "io/text_table.h"
 
 namespace nlammr {
@@ -95,7 +95,7 @@ void write_cohort(const Cohort& cohort, const std::string& dir, const json& extr
   fs::create_directories(dir, error);
   if (error) throw std::runtime_error(dir + ": cannot create directory (" + error.message() + ")");
   auto write = [&](const char* name, const std::string& bytes) {
-    cohort_write_file_atomic((fs::path(dir) / name).string(), bytes);
+    write_file_atomic((fs::path(dir) / name).string(), bytes);
   };
   for (const auto& smiles_list : cohort.medication_smiles) {
     for (const auto& smiles : smiles_list) {

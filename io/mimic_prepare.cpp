@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "io/cohort_atomic_write.h"
+#include "io/atomic_file.h"
 #include "io/mimic_prepare_steps.h"
 
 namespace nlammr {
@@ -59,7 +59,7 @@ PrepareResult prepare_mimic(const PrepareOptions& options) {
   extra["source"] = result["options"]["source"];
   extra["prepare_warnings"] = report.warnings().size();
   write_cohort(cohort, options.out_dir, extra);
-  cohort_write_file_atomic((std::filesystem::path(options.out_dir) / "prepare_report.json").string(),
+  write_file_atomic((std::filesystem::path(options.out_dir) / "prepare_report.json").string(),
                            result.dump(1) + "\n");
   return {result, report.summary()};
 }
