@@ -1,6 +1,7 @@
 #include "models/nlammr/text_bank.h"
 
 #include <stdexcept>
+#include <unordered_map>
 
 #include "engine/autograd.h"
 #include "engine/ops.h"
@@ -85,34 +86,43 @@ TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, cons
   }
   if (mode != "codes") throw std::runtime_error("unknown visit text mode '" + mode + "' (concat or codes)");
 
-  // Every title once; a visit's vector is the mean of its codes' vectors.
-  std::vector<std::string> dx, px;
+  // Every title and symptom phrase once; a visit's vector for a part is the
+  // mean of its items' vectors (zeros for a part with no items).
+  std::vector<std::string> dx, px, symptoms;
+  std::unordered_map<std::string, int> symptom_index;
   for (size_t i = 0; i < cohort.diagnoses.size(); ++i) dx.push_back(diagnosis_text(cohort, static_cast<int>(i)));
   for (size_t i = 0; i < cohort.procedures.size(); ++i) px.push_back(procedure_text(cohort, static_cast<int>(i)));
-  Tensor dx_vec = encode(dx), px_vec = encode(px);
-  check_encoded(dx_vec, dx.size(), "diagnosis");
-  check_encoded(px_vec, px.size(), "procedure");
-  std::vector<std::string> symptom_texts;
   for (const Patient& p : cohort.patients)
-    for (const Visit& v : p.visits) symptom_texts.push_back(make_visit_texts(cohort, v).symptoms);
-  Tensor sym_vec = encode(symptom_texts);
-  check_encoded(sym_vec, symptom_texts.size(), "symptom");
+    for (const Visit& v : p.visits)
+      for (const std::string& s : v.symptoms)
+        if (symptom_index.emplace(s, static_cast<int>(symptoms.size())).second) symptoms.push_back(s);
+  std::vector<std::string> all = dx;
+  all.insert(all.end(), px.begin(), px.end());
+  all.insert(all.end(), symptoms.begin(), symptoms.end());
+  Tensor vectors = encode(all);
+  check_encoded(vectors, all.size(), "code and symptom");
+  const int64_t n_dx = static_cast<int64_t>(dx.size()), n_px = static_cast<int64_t>(px.size());
+  Tensor dx_vec = vectors.slice(0, 0, n_dx).contiguous();
+  Tensor px_vec = vectors.slice(0, n_dx, n_dx + n_px).contiguous();
+  Tensor sym_vec = vectors.slice(0, n_dx + n_px, vectors.size(0)).contiguous();
 
   std::vector<Tensor> full_rows, part_rows, med_rows;
-  int64_t row = 0;
   for (const Patient& p : cohort.patients)
     for (const Visit& v : p.visits) {
-      Tensor sym = sym_vec.slice(0, row, row + 1).reshape({d});
-      Tensor dia = mean_rows(dx_vec, v.diagnoses), pro = mean_rows(px_vec, v.procedures);
-      part_rows.push_back(concat({sym.reshape({1, d}), dia.reshape({1, d}), pro.reshape({1, d})}, 0));
-      full_rows.push_back((sym + dia + pro) * (1.0 / 3.0));
+      std::vector<int> sym_items;
+      for (const std::string& s : v.symptoms) sym_items.push_back(symptom_index.at(s));
+      Tensor sym = mean_rows(sym_vec, sym_items), dia = mean_rows(dx_vec, v.diagnoses),
+             pro = mean_rows(px_vec, v.procedures);
+      part_rows.push_back(concat({sym.reshape({1, 1, d}), dia.reshape({1, 1, d}), pro.reshape({1, 1, d})}, 1));
+      // The whole visit: the mean over all of its items.
+      const double n = static_cast<double>(sym_items.size() + v.diagnoses.size() + v.procedures.size());
+      full_rows.push_back((sym * static_cast<double>(sym_items.size()) + dia * static_cast<double>(v.diagnoses.size()) +
+                           pro * static_cast<double>(v.procedures.size())) *
+                          (n > 0 ? 1.0 / n : 0.0));
       med_rows.push_back(mean_rows(bank.classes, v.medications));
-      ++row;
     }
   bank.full = stack_rows(full_rows, d);
-  std::vector<Tensor> parts3;
-  for (const Tensor& r : part_rows) parts3.push_back(r.reshape({1, 3, d}));
-  bank.parts = parts3.empty() ? Tensor::zeros({0, 3, d}) : concat(parts3, 0);
+  bank.parts = part_rows.empty() ? Tensor::zeros({0, 3, d}) : concat(part_rows, 0);
   bank.medications = stack_rows(med_rows, d);
   return bank;
 }

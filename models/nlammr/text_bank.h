@@ -6,8 +6,9 @@
 // then patient 1's, ... (VisitIndex). Two ways to turn a visit into vectors:
 //   "concat"  each text of make_visit_texts() is encoded as one string
 //             (the reference's choice);
-//   "codes"   every code title is encoded once, and a visit's diagnosis
-//             (procedure, ...) vector is the mean of its codes' vectors:
+//   "codes"   every code title and symptom phrase is encoded once, and a
+//             visit's diagnosis (procedure, symptom) vector is the mean of
+//             its items' vectors, the whole visit's the mean of all items:
 //             far fewer texts to encode, and no truncation of long visits.
 #pragma once
 

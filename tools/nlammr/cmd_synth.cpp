@@ -8,17 +8,19 @@
 #include "io/synthetic_cohort.h"
 #include "models/nlammr/bootstrap.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/synth_run.h"
 
 namespace nlammr::cli {
 
 namespace {
-
 struct SynthArgs {
   std::string out;
   SyntheticOptions options;
 };
+}  // namespace
 
-void run_synth(const SynthArgs& args) {
+void run_synth(const std::string& out, const SyntheticOptions& options) {
+  const SynthArgs args{out, options};
   const SyntheticCohort synthetic = generate_synthetic_cohort(args.options);
   const Cohort& cohort = synthetic.cohort;
   // The oracle scores each test visit with the generator's own probabilities.
@@ -44,15 +46,13 @@ void run_synth(const SynthArgs& args) {
   std::printf("oracle on the test split (knows the latent state): %s\n", format_bootstrap(result).c_str());
 }
 
-}  // namespace
-
 void add_synth_command(CLI::App& app) {
   auto args = std::make_shared<SynthArgs>();
   auto* cmd = app.add_subcommand("synth", "Write the synthetic cohort (no credentialed data needed)");
   cmd->add_option("--out", args->out, "Cohort directory to write")->required();
   cmd->add_option("--patients", args->options.patients, "Number of patients")->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "Random seed (same seed, same cohort)")->capture_default_str();
-  cmd->callback([args] { run_synth(*args); });
+  cmd->callback([args] { run_synth(args->out, args->options); });
 }
 
 }  // namespace nlammr::cli

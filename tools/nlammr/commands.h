@@ -12,5 +12,9 @@ void add_baselines_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_encode_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_recommend_command(CLI::App& app);
+void add_quickstart_command(CLI::App& app);
 
 }  // namespace nlammr::cli

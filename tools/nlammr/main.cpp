@@ -6,10 +6,16 @@
 #include "tools/nlammr/commands.h"
 
 int main(int argc, char** argv) {
+  // Line-buffered stdout keeps results and stderr progress in order in logs.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"nlammr: natural-language-assisted multi-modal medication recommendation"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
+  nlammr::cli::add_quickstart_command(app);
+  nlammr::cli::add_train_command(app);
+  nlammr::cli::add_eval_command(app);
+  nlammr::cli::add_recommend_command(app);
   nlammr::cli::add_version_command(app);
   nlammr::cli::add_featurize_command(app);
   nlammr::cli::add_baselines_command(app);

@@ -17,23 +17,31 @@ double ProgressBar::elapsed_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-void ProgressBar::update(int64_t done, int64_t total) {
+void ProgressBar::update(int64_t done, int64_t total, const std::string& note) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
-  draw(done, total);
+  draw(done, total, note);
 }
 
-void ProgressBar::draw(int64_t done, int64_t total) {
+void ProgressBar::restart(std::string label) {
+  finish();
+  label_ = std::move(label);
+  start_ = last_draw_ = std::chrono::steady_clock::now();
+}
+
+void ProgressBar::draw(int64_t done, int64_t total, const std::string& note) {
   constexpr int kWidth = 30;
   const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
   std::string bar(filled, '#');
   bar.append(kWidth - filled, '-');
   const double seconds = elapsed_seconds();
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-  std::fprintf(stderr, "\r%s [%s] %lld/%lld  %.1f %s/s ", label_.c_str(), bar.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total), rate, unit_.c_str());
+  const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
+  std::fprintf(stderr, "\r%s [%s] %lld/%lld  %.1f %s/s  ETA %.0fs  %s\x1b[K", label_.c_str(), bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total), rate, unit_.c_str(), eta,
+               note.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -1,0 +1,131 @@
+// nlammr quickstart: the project's main job on its embedded default data.
+//
+//   1. write the synthetic cohort (no credentialed data needed)
+//   2. train NLA-MMR on it with the default language model (all-MiniLM-L6-v2)
+//   3. evaluate on the test patients with the reference protocol, next to
+//      the previous-visit and code-frequency baselines
+//   4. recommend for one test patient, with the truth beside it
+//
+// Re-running it reuses what is already there: the cohort, the embedding
+// cache, and a finished training run (an interrupted one is resumed).
+#include <cstdio>
+#include <filesystem>
+
+#include "io/checkpoint.h"
+#include "models/nlammr/recommender.h"
+#include "models/nlammr/visit_texts.h"
+#include "tools/nlammr/cli_options.h"
+#include "tools/nlammr/commands.h"
+#include "tools/nlammr/evaluate_run.h"
+#include "tools/nlammr/synth_run.h"
+#include "tools/nlammr/train_run.h"
+
+namespace nlammr::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct QuickstartArgs {
+  std::string out = "runs/quickstart";
+  SyntheticOptions synth;
+  TrainRequest train;
+};
+
+bool run_finished(const std::string& run_dir, int64_t epochs) {
+  const fs::path last = fs::path(run_dir) / "last.safetensors";
+  if (!fs::exists(last)) return false;
+  return load_checkpoint(last.string()).meta.at("state").at("next_epoch").get<int64_t>() > epochs;
+}
+
+void show_example(const std::string& run_dir, const EncoderArgs& encoder_args) {
+  LoadedRun run = load_run(run_dir, "best", encoder_args);
+  const NlammrData& data = *run.data;
+  // The first test patient with at least two visits: recommend for the last.
+  for (size_t p : data.split.test) {
+    const Patient& patient = data.cohort.patients[p];
+    if (patient.visits.size() < 2) continue;
+    PatientQuery query;
+    for (const Visit& v : patient.visits) {
+      QueryVisit q;
+      for (int i : v.diagnoses) q.diagnoses.push_back(data.cohort.diagnoses.code(i));
+      for (int i : v.procedures) q.procedures.push_back(data.cohort.procedures.code(i));
+      for (int i : v.medications) q.medications.push_back(data.cohort.medications.code(i));
+      q.symptoms = v.symptoms;
+      query.visits.push_back(q);
+    }
+    EncodeTextsFn encode = [&](const std::vector<std::string>& t) { return run.encoder->encode_texts(t); };
+    Recommendation rec = recommend(*run.model, data.cohort, data.molecules, data.bank.classes, encode, query);
+    std::printf("\nexample: test patient %s, visit %zu of %zu\n  %s\n", patient.id.c_str(), patient.visits.size(),
+                patient.visits.size(), rec.current_text.c_str());
+    std::printf("  %-6s %-6s %-6s %s\n", "ATC3", "prob", "given", "class");
+    const std::vector<std::string>& truth = query.visits.back().medications;
+    for (size_t i = 0; i < rec.ranked.size() && i < 12; ++i) {
+      const RecommendedClass& c = rec.ranked[i];
+      const bool given = std::find(truth.begin(), truth.end(), c.code) != truth.end();
+      std::printf("  %-6s %.3f  %-6s %s\n", c.code.c_str(), c.probability, given ? "yes" : "no", c.name.c_str());
+    }
+    for (const auto& [a, b] : rec.interactions) std::printf("  DDI warning: %s and %s interact\n", a.c_str(), b.c_str());
+    std::printf("(more: nlammr recommend --run %s --diagnoses ... --text \"...\")\n", run_dir.c_str());
+    return;
+  }
+}
+
+void run_quickstart(QuickstartArgs a) {
+  const std::string data_dir = (fs::path(a.out) / "data").string();
+  const std::string run_dir = (fs::path(a.out) / "run").string();
+
+  std::printf("[1/4] synthetic cohort -> %s\n", data_dir.c_str());
+  if (fs::exists(fs::path(data_dir) / "cohort.jsonl")) {
+    std::printf("      already there (delete it to regenerate)\n");
+  } else {
+    run_synth(data_dir, a.synth);
+  }
+
+  std::printf("[2/4] training NLA-MMR -> %s\n", run_dir.c_str());
+  a.train.data_dir = data_dir;
+  a.train.out_dir = run_dir;
+  if (run_finished(run_dir, a.train.train.epochs)) {
+    std::printf("      already trained (delete it to retrain)\n");
+  } else {
+    a.train.resume = fs::exists(fs::path(run_dir) / "last.safetensors");
+    run_training(a.train);
+  }
+  std::fflush(stdout);
+
+  std::printf("[3/4] evaluation on the test patients\n");
+  EvalRequest eval;
+  eval.run_dir = run_dir;
+  eval.encoder = a.train.encoder;
+  evaluate_run(eval);
+
+  std::printf("[4/4] a recommendation\n");
+  show_example(run_dir, a.train.encoder);
+}
+
+}  // namespace
+
+void add_quickstart_command(CLI::App& app) {
+  auto a = std::make_shared<QuickstartArgs>();
+  // Defaults sized to finish in a few minutes on two CPU cores.
+  a->synth.patients = 1500;
+  a->train.train.epochs = 12;
+  a->train.train.lr_scale = 1.0;
+  a->train.train.lr = 1e-3;
+  auto* cmd = app.add_subcommand("quickstart",
+                                 "The main job: synthetic cohort -> train -> evaluate -> recommend, in minutes");
+  cmd->footer(
+      "Example:\n"
+      "  nlammr quickstart                       (writes runs/quickstart/{data,run})\n"
+      "  nlammr quickstart --out /tmp/qs --patients 3000 --epochs 20");
+  cmd->add_option("--out", a->out, "Folder for the cohort (data/) and the run (run/)")->capture_default_str();
+  cmd->add_option("--patients", a->synth.patients, "Synthetic patients")->capture_default_str();
+  cmd->add_option("--data-seed", a->synth.seed, "Seed of the synthetic cohort")->capture_default_str();
+  cmd->add_option("--device", a->train.device, "cpu or cuda[:N]")->capture_default_str();
+  add_encoder_options(cmd, a->train.encoder);
+  add_model_options(cmd, a->train.model);
+  add_train_options(cmd, a->train.train);
+  cmd->callback([a] { run_quickstart(*a); });
+}
+
+}  // namespace nlammr::cli

@@ -1,0 +1,161 @@
+// nlammr recommend: ranked medication classes for one patient.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "io/checkpoint.h"
+#include "models/nlammr/recommender.h"
+#include "models/nlammr/visit_texts.h"
+#include "tools/nlammr/commands.h"
+#include "tools/nlammr/run_support.h"
+
+namespace nlammr::cli {
+
+namespace {
+
+struct RecommendArgs {
+  std::string run_dir, checkpoint = "best", input;
+  std::string diagnoses, procedures, text;
+  std::vector<std::string> symptoms, history_meds;
+  double threshold = 0.5;
+  int top = 20;
+  bool json = false;
+  EncoderArgs encoder;
+};
+
+std::vector<std::string> split_codes(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string code; std::getline(in, code, ',');) {
+    code.erase(0, code.find_first_not_of(" \t"));
+    code.erase(code.find_last_not_of(" \t") + 1);
+    if (!code.empty()) out.push_back(code);
+  }
+  return out;
+}
+
+PatientQuery query_from(const RecommendArgs& a) {
+  const bool has_flags = !a.diagnoses.empty() || !a.procedures.empty() || !a.text.empty() || !a.symptoms.empty();
+  if (!a.input.empty() || !has_flags) {
+    std::string source = a.input.empty() || a.input == "-" ? "<stdin>" : a.input;
+    if (source == "<stdin>" && ::isatty(STDIN_FILENO))
+      throw std::runtime_error("no patient given: pass --diagnoses/--procedures/--text, or a JSON file with --input "
+                               "(or on standard input)");
+    std::stringstream buffer;
+    if (source == "<stdin>") {
+      buffer << std::cin.rdbuf();
+    } else {
+      std::ifstream in(source);
+      if (!in) throw std::runtime_error(source + ": cannot open");
+      buffer << in.rdbuf();
+    }
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(buffer.str());
+    } catch (const nlohmann::json::exception& e) {
+      throw std::runtime_error(source + ": not valid JSON: " + e.what());
+    }
+    return parse_patient_query(j, source);
+  }
+  PatientQuery q;
+  for (const std::string& meds : a.history_meds) {
+    QueryVisit past;
+    past.medications = split_codes(meds);
+    q.visits.push_back(past);
+  }
+  QueryVisit current;
+  current.diagnoses = split_codes(a.diagnoses);
+  current.procedures = split_codes(a.procedures);
+  current.symptoms = a.symptoms;
+  if (!a.text.empty()) current.symptoms.push_back(a.text);
+  q.visits.push_back(current);
+  return q;
+}
+
+void print_recommendation(const Recommendation& rec, const Cohort& cohort, int top, double threshold) {
+  for (const std::string& u : rec.unknown_codes) std::printf("warning: unknown %s (not in the cohort's dictionaries; ignored)\n", u.c_str());
+  std::printf("visit text: %s\n\n", rec.current_text.empty() ? "(empty)" : rec.current_text.c_str());
+  std::printf("%-4s %-6s %-11s %s\n", "rank", "ATC3", "probability", "class");
+  for (int i = 0; i < std::min<int>(top, static_cast<int>(rec.ranked.size())); ++i) {
+    const RecommendedClass& c = rec.ranked[i];
+    std::printf("%-4d %-6s %-11.4f %s%s\n", i + 1, c.code.c_str(), c.probability, c.name.c_str(),
+                c.recommended ? "" : "   (below threshold)");
+  }
+  std::printf("\nrecommended (probability >= %.2f):", threshold);
+  int n = 0;
+  for (const RecommendedClass& c : rec.ranked)
+    if (c.recommended) std::printf(" %s", c.code.c_str()), ++n;
+  std::printf("%s  [%d classes]\n", n ? "" : " none", n);
+  if (rec.interactions.empty()) {
+    std::printf("no known interactions among the recommended classes\n");
+  } else {
+    for (const auto& [a, b] : rec.interactions) std::printf("DDI warning: %s and %s are known to interact\n", a.c_str(), b.c_str());
+  }
+  if (!rec.history_attention.empty()) {
+    std::printf("history attention over earlier visits (oldest first):");
+    for (double w : rec.history_attention) std::printf(" %.3f", w);
+    std::printf("\n");
+  }
+  (void)cohort;
+}
+
+void run_recommend(const RecommendArgs& a) {
+  const PatientQuery query = query_from(a);
+  RunInfo info = read_run_info(a.run_dir);
+  const std::string path = (std::filesystem::path(a.run_dir) / (a.checkpoint + ".safetensors")).string();
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such checkpoint");
+  Checkpoint ck = load_checkpoint(path);
+  const Device device = parse_device_checked(info.device);
+  Cohort cohort = read_cohort_reporting(info.data_dir, info.lenient);
+  std::unique_ptr<TextEncoder> encoder = open_run_encoder(info.plm, cache_dir_of(a.encoder));
+  EncodeTextsFn encode = [&](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
+
+  Generator init(0);
+  NlammrModel model(info.model, init, std::make_shared<Generator>(0));
+  model.to(device);
+  model.load_state_dict(ck.model);
+  Tensor class_text = encode(medication_class_texts(cohort)).to(device);
+  GraphTensors molecules = medication_graphs(cohort, device, nullptr);
+  Recommendation rec = recommend(model, cohort, molecules, class_text, encode, query, a.threshold);
+  if (a.json) {
+    std::printf("%s\n", rec.to_json().dump(2).c_str());
+  } else {
+    print_recommendation(rec, cohort, a.top, a.threshold);
+  }
+}
+
+}  // namespace
+
+void add_recommend_command(CLI::App& app) {
+  auto a = std::make_shared<RecommendArgs>();
+  auto* cmd = app.add_subcommand("recommend", "Recommend medication classes for one patient");
+  cmd->footer(
+      "Examples:\n"
+      "  nlammr recommend --run runs/mimic3 --diagnoses 4280,5849,4019 --procedures 3893\n"
+      "  nlammr recommend --run runs/syn --diagnoses 486 --text \"productive cough, hypoxic on room air\" \\\n"
+      "                   --history-meds C09A,C10A\n"
+      "  echo '{\"visits\": [{\"medications\": [\"C07A\"]}, {\"diagnoses\": [\"42731\"]}]}' | \\\n"
+      "      nlammr recommend --run runs/mimic3 --json\n"
+      "\nThe JSON form lists visits in time order; the last is the visit to recommend for. Codes the\n"
+      "cohort does not know are reported and ignored.");
+  cmd->add_option("--run", a->run_dir, "Run directory made by nlammr train")->required();
+  cmd->add_option("--checkpoint", a->checkpoint, "best or last")->capture_default_str();
+  cmd->add_option("--diagnoses", a->diagnoses, "Comma-separated diagnosis codes of the current visit");
+  cmd->add_option("--procedures", a->procedures, "Comma-separated procedure codes of the current visit");
+  cmd->add_option("--symptom", a->symptoms, "A symptom text (repeatable)");
+  cmd->add_option("--text", a->text, "Free text about the current visit");
+  cmd->add_option("--history-meds", a->history_meds,
+                  "Medication classes of an earlier visit, comma-separated (repeatable, oldest first)");
+  cmd->add_option("--input", a->input, "Patient as JSON (a file, or - for standard input)");
+  cmd->add_option("--threshold", a->threshold, "Probability at which a class is recommended")->capture_default_str();
+  cmd->add_option("--top", a->top, "Classes to list")->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print the result as JSON");
+  cmd->add_option("--cache", a->encoder.cache_dir, "Embedding cache folder");
+  cmd->callback([a] { run_recommend(*a); });
+}
+
+}  // namespace nlammr::cli

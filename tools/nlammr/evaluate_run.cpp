@@ -1,0 +1,59 @@
+#include "tools/nlammr/evaluate_run.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "io/atomic_file.h"
+#include "models/nlammr/baselines.h"
+#include "models/nlammr/trainer.h"
+
+namespace nlammr::cli {
+
+nlohmann::json evaluate_run(const EvalRequest& req) {
+  if (req.split != "test" && req.split != "validation")
+    throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
+  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder);
+  const NlammrData& data = *run.data;
+  const std::vector<size_t>& patients = req.split == "test" ? data.split.test : data.split.validation;
+  const EvaluationOptions evaluation = parse_averaging(req.averaging);
+
+  struct Row {
+    std::string name;
+    BootstrapResult result;
+  };
+  std::vector<Row> rows;
+  rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(predict_patients(*run.model, data, patients, 64),
+                                                         data.cohort.ddi, evaluation, req.bootstrap)});
+  if (req.baselines) {
+    PreviousVisitBaseline previous(data.cohort, data.split.train);
+    rows.push_back({"previous visit", bootstrap_evaluate(predict_patients(previous, data.cohort, patients),
+                                                         data.cohort.ddi, evaluation, req.bootstrap)});
+    CodeFrequencyBaseline frequency(data.cohort, data.split.train);
+    frequency.tune(data.cohort, data.split.validation);
+    rows.push_back({"code frequency", bootstrap_evaluate(predict_patients(frequency, data.cohort, patients),
+                                                         data.cohort.ddi, evaluation, req.bootstrap)});
+  }
+
+  std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
+              req.split.c_str(), patients.size(), req.bootstrap.rounds, req.bootstrap.fraction * 100,
+              req.bootstrap.seed, describe_averaging(evaluation).c_str(), evaluation.threshold);
+  std::printf("checkpoint: %s (epoch %s)\n", req.checkpoint.c_str(),
+              run.checkpoint_meta.contains("epoch") ? run.checkpoint_meta["epoch"].dump().c_str() : "?");
+  for (const Row& row : rows) std::printf("%-18s %s\n", row.name.c_str(), format_bootstrap(row.result).c_str());
+
+  nlohmann::json out = {{"split", req.split},
+                        {"checkpoint", req.checkpoint},
+                        {"checkpoint_meta", run.checkpoint_meta},
+                        {"averaging", describe_averaging(evaluation)},
+                        {"rounds", req.bootstrap.rounds},
+                        {"fraction", req.bootstrap.fraction},
+                        {"seed", req.bootstrap.seed},
+                        {"patients", patients.size()}};
+  for (const Row& row : rows) out["results"][row.name] = bootstrap_json(row.result);
+  const std::string path = (std::filesystem::path(req.run_dir) / ("eval_" + req.split + ".json")).string();
+  write_file_atomic(path, out.dump(2) + "\n");
+  std::printf("written to %s\n", path.c_str());
+  return out;
+}
+
+}  // namespace nlammr::cli

@@ -1,0 +1,83 @@
+#include "tools/nlammr/run_support.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/backend.h"
+#include "io/checkpoint.h"
+#include "tools/nlammr/progress_bar.h"
+
+namespace nlammr::cli {
+
+std::string cache_dir_of(const EncoderArgs& args) {
+  if (args.no_cache) return "";
+  return args.cache_dir.empty() ? default_embedding_cache_dir() : args.cache_dir;
+}
+
+std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args) {
+  TextEncoderOptions options;
+  options.model_dir = args.model_dir;
+  options.cache_dir = cache_dir_of(args);
+  options.batch_size = args.batch;
+  return std::make_unique<TextEncoder>(options);
+}
+
+EncodeTextsFn encode_with_progress(TextEncoder& encoder) {
+  return [&encoder](const std::vector<std::string>& texts) {
+    ProgressBar bar("encode", "texts");
+    Tensor out = encoder.encode_texts(texts, [&](const EncodeProgress& p) { bar.update(p.done, p.total); });
+    bar.finish();
+    const auto& s = encoder.last_stats();
+    if (s.computed > 0)
+      std::fprintf(stderr, "encoded %lld texts (%lld computed, %lld from the cache) in %.1f s\n",
+                   static_cast<long long>(s.texts), static_cast<long long>(s.computed),
+                   static_cast<long long>(s.cache_hits), bar.elapsed_seconds());
+    return out;
+  };
+}
+
+Cohort read_cohort_reporting(const std::string& dir, bool lenient) {
+  CohortReadOptions options;
+  options.strict = !lenient;
+  CohortReadReport report;
+  Cohort cohort = read_cohort(dir, options, &report);
+  for (const auto& [kind, codes] : report.unknown_codes) {
+    size_t total = 0;
+    for (const auto& [code, n] : codes) total += n;
+    std::fprintf(stderr, "warning: %s: %zu distinct codes, %zu occurrences\n", kind.c_str(), codes.size(), total);
+  }
+  for (const std::string& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  return cohort;
+}
+
+Device parse_device_checked(const std::string& text) {
+  Device device = parse_device(text);
+  if (device.is_cuda() && !cuda_available())
+    throw std::runtime_error("--device " + text + ": " + cuda_unavailable_reason());
+  return device;
+}
+
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args) {
+  if (which != "best" && which != "last")
+    throw std::runtime_error("--checkpoint must be 'best' or 'last', not '" + which + "'");
+  LoadedRun run;
+  run.info = read_run_info(run_dir);
+  const std::string path = (std::filesystem::path(run_dir) / (which + ".safetensors")).string();
+  if (!std::filesystem::exists(path))
+    throw std::runtime_error(path + ": no " + which + " checkpoint yet (has training finished an epoch?)");
+  Checkpoint ck = load_checkpoint(path);
+  run.checkpoint_meta = ck.meta;
+  run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
+  Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);
+  const Device device = parse_device_checked(run.info.device);
+  run.data = std::make_unique<NlammrData>(std::move(cohort), encode_with_progress(*run.encoder),
+                                          run.info.model.visit_text, device);
+  Generator init(0);
+  run.model = std::make_shared<NlammrModel>(run.info.model, init, std::make_shared<Generator>(0));
+  run.model->to(device);
+  run.model->load_state_dict(ck.model);
+  run.model->eval();
+  return run;
+}
+
+}  // namespace nlammr::cli

@@ -1,0 +1,47 @@
+// Shared plumbing of the train, eval, recommend and quickstart commands:
+// opening the text encoder with a progress bar, building the training data,
+// and reloading a trained run.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/cohort.h"
+#include "models/bert/text_encoder.h"
+#include "models/nlammr/nlammr_data.h"
+#include "models/nlammr/nlammr_model.h"
+#include "models/nlammr/run_info.h"
+
+namespace nlammr::cli {
+
+struct EncoderArgs {
+  std::string model_dir;  // "": the default model
+  std::string cache_dir;  // "": the default cache
+  bool no_cache = false;
+  int64_t batch = 32;
+};
+
+std::string cache_dir_of(const EncoderArgs& args);
+std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args);
+
+// The encoder as the NLA-MMR code wants it, with a progress bar on stderr
+// for texts that are not in the cache yet.
+EncodeTextsFn encode_with_progress(TextEncoder& encoder);
+
+Cohort read_cohort_reporting(const std::string& dir, bool lenient);
+
+// A trained run, ready to evaluate or recommend.
+struct LoadedRun {
+  RunInfo info;
+  std::unique_ptr<TextEncoder> encoder;
+  std::unique_ptr<NlammrData> data;
+  std::shared_ptr<NlammrModel> model;
+  nlohmann::json checkpoint_meta;
+};
+
+// `which`: "best" or "last".
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args);
+
+Device parse_device_checked(const std::string& text);
+
+}  // namespace nlammr::cli

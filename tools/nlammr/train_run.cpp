@@ -1,0 +1,84 @@
+#include "tools/nlammr/train_run.h"
+
+#include <omp.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "tools/nlammr/progress_bar.h"
+
+namespace nlammr::cli {
+
+namespace {
+
+void print_epoch(const nlohmann::json& line) {
+  const auto& v = line.at("validation");
+  std::printf("epoch %3lld  loss %.4f | validation Jaccard %.4f  F1 %.4f  PRAUC %.4f  DDI %.4f  #meds %.2f | %.1fs%s\n",
+              static_cast<long long>(line.at("epoch").get<int64_t>()), line.at("train").at("loss").get<double>(),
+              v.at("jaccard").get<double>(), v.at("f1").get<double>(), v.at("prauc").get<double>(),
+              v.at("ddi_rate").get<double>(), v.at("avg_meds").get<double>(), line.at("seconds").get<double>(),
+              line.contains("best") ? "  (best so far)" : "");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+TrainSummary run_training(TrainRequest req) {
+  std::unique_ptr<TextEncoder> encoder;
+  nlohmann::json run_info;
+  if (req.resume) {
+    RunInfo info = read_run_info(req.out_dir);
+    req.data_dir = info.data_dir, req.device = info.device, req.lenient = info.lenient;
+    req.model = info.model, req.train = info.train;
+    if (req.resume_epochs > 0) req.train.epochs = req.resume_epochs;
+    encoder = open_run_encoder(info.plm, cache_dir_of(req.encoder));
+    run_info = info.to_json();
+    std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), req.data_dir.c_str());
+  } else {
+    encoder = open_encoder(req.encoder);
+    run_info = {{"data_dir", std::filesystem::absolute(req.data_dir).string()},
+                {"plm", PlmSettings::of(*encoder).to_json()},
+                {"device", req.device},
+                {"lenient", req.lenient}};
+  }
+  if (req.train.threads > 0) omp_set_num_threads(static_cast<int>(req.train.threads));
+  const Device device = parse_device_checked(req.device);
+
+  Cohort cohort = read_cohort_reporting(req.data_dir, req.lenient);
+  std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
+               req.data_dir.c_str(), cohort.patients.size(), cohort.visit_count(), cohort.medications.size(),
+               encoder->model_dir().c_str(), static_cast<long long>(encoder->dimension()));
+  NlammrData data(std::move(cohort), encode_with_progress(*encoder), req.model.visit_text, device);
+  if (!data.invalid_smiles.empty())
+    std::fprintf(stderr, "note: %zu SMILES left out of their class (invalid), e.g. %s\n", data.invalid_smiles.size(),
+                 data.invalid_smiles.front().c_str());
+
+  Trainer trainer(data, req.model, req.train, run_info);
+  ProgressBar bar("epoch", "steps");
+  int64_t bar_epoch = 0;
+  TrainOptions options;
+  options.run_dir = req.out_dir;
+  options.resume = req.resume;
+  options.checkpoint_every = req.checkpoint_every;
+  options.progress = [&](const TrainProgress& p) {
+    if (p.epoch != bar_epoch) {
+      bar.restart("epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs));
+      bar_epoch = p.epoch;
+    }
+    char note[64];
+    std::snprintf(note, sizeof note, "loss %.4f%s", p.loss, p.evaluating ? "  validating..." : "");
+    bar.update(p.step, p.steps, note);
+  };
+  options.on_epoch = [&](const nlohmann::json& line) {
+    bar.finish();
+    print_epoch(line);
+  };
+  TrainSummary summary = trainer.run(options);
+  bar.finish();
+  std::printf("best validation Jaccard %.4f at epoch %lld%s; checkpoints in %s\n", summary.best_val_jaccard,
+              static_cast<long long>(summary.best_epoch), summary.stopped_early ? " (stopped early)" : "",
+              req.out_dir.c_str());
+  return summary;
+}
+
+}  // namespace nlammr::cli
