@@ -12,6 +12,7 @@
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -92,22 +93,38 @@ inline void check_close(const Tensor& gpu, const Tensor& cpu, Tolerance tol, con
   CHECK(failures == 0);
 }
 
-// The same bytes (for kernels that add the same terms in the same order on
-// both devices, and for integer results).
+// The same values to the bit (for kernels that add the same terms in the
+// same order on both devices, and for integer results). Floating values are
+// compared as float64 bit patterns (exact: every float16/bfloat16/float32 is a
+// double), except that any NaN equals any NaN: the GPU's conversions produce
+// the canonical NaN, whose payload differs from the CPU's.
 inline void check_identical(const Tensor& gpu, const Tensor& cpu, const std::string& what) {
   INFO(what << ": gpu " << gpu.str() << " vs cpu " << cpu.str());
   REQUIRE(gpu.shape() == cpu.shape());
   REQUIRE(gpu.dtype() == cpu.dtype());
+  int64_t first = -1;
+  if (dtype_is_floating(cpu.dtype())) {
+    const std::vector<double> a = as_doubles(gpu), e = as_doubles(cpu);
+    for (size_t i = 0; i < a.size() && first < 0; ++i) {
+      if (std::isnan(a[i]) && std::isnan(e[i])) continue;
+      uint64_t ba, be;
+      std::memcpy(&ba, &a[i], sizeof ba);
+      std::memcpy(&be, &e[i], sizeof be);
+      if (ba != be) first = static_cast<int64_t>(i);
+    }
+    INFO("first difference at flat index " << first << ": gpu " << (first >= 0 ? a[first] : 0.0) << ", cpu "
+                                           << (first >= 0 ? e[first] : 0.0));
+    CHECK(first < 0);
+    return;
+  }
   const Tensor a = on_cpu(gpu).contiguous(), e = cpu.detach().contiguous();
-  const size_t bytes = static_cast<size_t>(a.numel()) * dtype_size(a.dtype());
+  const size_t width = dtype_size(a.dtype());
   const unsigned char* pa = static_cast<const unsigned char*>(a.raw_data());
   const unsigned char* pe = static_cast<const unsigned char*>(e.raw_data());
-  size_t first = bytes;
-  for (size_t i = 0; i < bytes && first == bytes; ++i)
-    if (pa[i] != pe[i]) first = i;
-  INFO("first differing byte " << first << " of " << bytes << " (element " << first / dtype_size(a.dtype())
-                               << ")");
-  CHECK(first == bytes);
+  for (int64_t i = 0; i < a.numel() && first < 0; ++i)
+    if (std::memcmp(pa + i * width, pe + i * width, width) != 0) first = i;
+  INFO("first differing element " << first << " of " << a.numel());
+  CHECK(first < 0);
 }
 
 // Runs f on copies of the CPU leaves and on GPU copies of them, backpropagates

@@ -3,6 +3,7 @@
 // that asking for the GPU fails with the reason while the CPU keeps working.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "engine/engine.h"
