@@ -130,26 +130,29 @@ __global__ void multilabel_margin_kernel(const T* x, const int64_t* target, int6
     const int64_t count = count_shared;
     for (int64_t j = threadIdx.x; j < count; j += blockDim.x) mark[tr[j]] = 1;
     __syncthreads();  // the marks (global memory) are visible to the whole block after the barrier
+    // The gradient repeats the CPU's additions of +-inv, in its order (list
+    // entries j, then classes), so that it comes out bit-identical: a sum of
+    // many equal float32 steps drifts, and the drift must be the same.
+    const T step = static_cast<T>(inv);
     double loss = 0.0;
     for (int64_t i = threadIdx.x; i < classes; i += blockDim.x) {
+      T grad = T(0);
       if (mark[i]) {
         // A target class loses `inv` for every (listing of it, violating non-target) pair.
-        if (g) {
-          int64_t listed = 0, violations = 0;
-          for (int64_t j = 0; j < count; ++j) listed += tr[j] == i;
-          for (int64_t o = 0; o < classes; ++o)
-            violations += !mark[o] && 1.0 - (static_cast<double>(xr[i]) - xr[o]) > 0.0;
-          g[r * classes + i] = static_cast<T>(-inv * static_cast<double>(listed * violations));
-        }
+        if (g)
+          for (int64_t j = 0; j < count; ++j) {
+            if (tr[j] != i) continue;
+            for (int64_t o = 0; o < classes; ++o)
+              if (!mark[o] && 1.0 - (static_cast<double>(xr[i]) - xr[o]) > 0.0) grad -= step;
+          }
       } else {
         // A non-target class gains `inv` for every listed target it comes within 1 of.
-        int64_t hits = 0;
         for (int64_t j = 0; j < count; ++j) {
           const double margin = 1.0 - (static_cast<double>(xr[tr[j]]) - xr[i]);
-          if (margin > 0.0) loss += margin, ++hits;
+          if (margin > 0.0) loss += margin, grad += step;
         }
-        if (g) g[r * classes + i] = static_cast<T>(inv * static_cast<double>(hits));
       }
+      if (g) g[r * classes + i] = grad;
     }
     loss = block_sum(loss, scratch);
     if (threadIdx.x == 0) row_loss[r] = loss;
