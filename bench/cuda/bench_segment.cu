@@ -113,6 +113,6 @@ int main() {
     report("peak", "memcpy_device_to_device", "-", copy, "GB/s", copy);
     bench_segment_sum(4096, 32, 300, copy);  // graph mean pooling: molecules of ~32 atoms
     bench_segment_sum(100000, 8, 64, copy);  // many short segments
-    bench_gin(200000, 2, 300, copy);         // a batch of molecular graphs (bonds in both directions)
+    bench_gin(100000, 2, 300, copy);         // a batch of molecular graphs (bonds in both directions)
   });
 }
