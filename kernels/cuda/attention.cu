@@ -152,6 +152,7 @@ __global__ void __launch_bounds__(kAttentionThreads) attention_forward_kernel(Fo
         }
       }
       tile_sum = warp_sum(tile_sum);
+      __syncwarp();  // every lane has read row_max[r] (m_old) before lane 0 overwrites it
       if (lane == 0) {
         row_sum[r] = row_sum[r] * rescale + tile_sum;
         row_max[r] = m_new;
