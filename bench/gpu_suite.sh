@@ -53,9 +53,10 @@ if [ "$skipped" -gt 0 ]; then
 fi
 
 sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
-# The kernel tests (not the end-to-end ones, whose kernels they repeat).
-kernel_tests='-tc=*attention*,*index*,*segment*,*GIN*,*softmax*,*layer norm*,*sum over*,*max returns*,*loss*,*entropy*,*copy*,*fill*,*dropout*'
-race_tests='-tc=*attention: compiled*,*softmax*,*sum over*,*max returns*,*loss*,*entropy*'
+# The kernel tests (not the end-to-end ones, whose kernels they repeat) under
+# memcheck; the kernels with shared memory under racecheck.
+kernel_tests='-tce=*on the GPU*'
+race_tests='-tc=*attention: compiled*,*softmax and*,*sum over*,*max returns*,*bce*,*multilabel*,*cross entropy*,*contrastive*'
 if [ -x "$sanitizer" ]; then
   step "memcheck" 90 "$out/memcheck.log" "$sanitizer" --tool memcheck --error-exitcode 3 --print-limit 20 \
     "$tests" --no-intro "$kernel_tests"
