@@ -128,6 +128,21 @@ class Backend {
   // gx[i] = gy[s] for every row i of segment s (backward of segment_sum).
   virtual void segment_expand_rows(const Tensor& gy, const Tensor& offsets, const Tensor& gx) = 0;
 
+  // ---- graph message passing (the GIN) ------------------------------------------------
+  // Edges are sorted by destination: the incoming edges of node v are
+  // dst_offsets[v] .. dst_offsets[v+1] (CSR, like segment_sum), and src [E]
+  // (int32/int64, the offsets' dtype need not match) names each edge's source
+  // node. x [N, d], edge_emb [E, d], out [V, d] with V = dst_offsets.numel() - 1:
+  //   out[v] = sum over incoming edges e of relu(x[src[e]] + edge_emb[e]),
+  // added in edge order (deterministic, no atomics).
+  virtual void gin_message_forward(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
+                                   const Tensor& dst_offsets, const Tensor& out) = 0;
+  // gedge[e] = gout[v] where x[src[e]] + edge_emb[e] > 0, else 0 (e incoming to v);
+  // gx[u] = sum of gedge over the edges leaving u, in edge order (index_add by src).
+  virtual void gin_message_backward(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
+                                    const Tensor& dst_offsets, const Tensor& gout, const Tensor& gx,
+                                    const Tensor& gedge) = 0;
+
   // ---- attention ------------------------------------------------------------------
   // q [B, H, Sq, D], k and v [B, H, Sk, D] contiguous; key_mask uint8 [B, Sk] or
   // undefined. out [B, H, Sq, D]; lse [B, H, Sq] (float32/64 like q) receives the

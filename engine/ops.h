@@ -85,6 +85,14 @@ Tensor segment_sum(const Tensor& x, const Tensor& offsets);
 // Same, divided by segment length (an empty segment gives 0).
 Tensor segment_mean(const Tensor& x, const Tensor& offsets);
 
+// ---- graph message passing (ops/graph.cpp) ----------------------------------------
+// The GIN's neighbourhood sum with edge features. Edges are sorted by
+// destination: dst_offsets [V + 1] (CSR) delimits the incoming edges of each
+// node, src [E] names their source nodes. x [N, d], edge_emb [E, d] -> [V, d]:
+//   out[v] = sum over incoming edges e = (u -> v) of relu(x[u] + edge_emb[e]).
+// Fused: the [E, d] messages are never materialised; deterministic.
+Tensor gin_aggregate(const Tensor& x, const Tensor& edge_emb, const Tensor& src, const Tensor& dst_offsets);
+
 // ---- linear algebra (ops/matmul.cpp) ------------------------------------------------
 // [.., m, k] x [.., k, n]; batch dims broadcast; 1-D operands as in NumPy.
 Tensor matmul(const Tensor& a, const Tensor& b);

@@ -46,4 +46,15 @@ T* ptr(const Tensor& t) {
                            std::to_string(limit) + ")");
 }
 
+// CSR offsets must start at 0, never decrease, and end at the number of rows.
+template <typename I>
+void check_offsets(const I* off, int64_t segments, int64_t rows, const char* kernel) {
+  if (off[0] != 0 || off[segments] != rows)
+    throw std::runtime_error(std::string(kernel) + ": offsets must run from 0 to " + std::to_string(rows) +
+                             ", got " + std::to_string(off[0]) + " .. " + std::to_string(off[segments]));
+  for (int64_t s = 0; s < segments; ++s)
+    if (off[s + 1] < off[s])
+      throw std::runtime_error(std::string(kernel) + ": offsets decrease at segment " + std::to_string(s));
+}
+
 }  // namespace nlammr::cpu

@@ -56,6 +56,13 @@ class CpuBackend final : public Backend {
   void segment_sum_rows(const Tensor& x, const Tensor& offsets, const Tensor& y) override;
   void segment_expand_rows(const Tensor& gy, const Tensor& offsets, const Tensor& gx) override;
 
+  // message_passing.cpp
+  void gin_message_forward(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
+                           const Tensor& dst_offsets, const Tensor& out) override;
+  void gin_message_backward(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
+                            const Tensor& dst_offsets, const Tensor& gout, const Tensor& gx,
+                            const Tensor& gedge) override;
+
   // attention.cpp
   void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_mask,
                          double scale, const Tensor& out, const Tensor& lse) override;

@@ -11,17 +11,6 @@ namespace {
 
 int64_t row_width(const Tensor& t) { return t.dim() == 0 || t.size(0) == 0 ? 0 : t.numel() / t.size(0); }
 
-// Offsets must start at 0, never decrease, and end at the number of rows.
-template <typename I>
-void check_offsets(const I* off, int64_t segments, int64_t rows, const char* kernel) {
-  if (off[0] != 0 || off[segments] != rows)
-    throw std::runtime_error(std::string(kernel) + ": offsets must run from 0 to " + std::to_string(rows) +
-                             ", got " + std::to_string(off[0]) + " .. " + std::to_string(off[segments]));
-  for (int64_t s = 0; s < segments; ++s)
-    if (off[s + 1] < off[s])
-      throw std::runtime_error(std::string(kernel) + ": offsets decrease at segment " + std::to_string(s));
-}
-
 }  // namespace
 
 void CpuBackend::index_select_rows(const Tensor& x, const Tensor& index, const Tensor& y) {
@@ -73,7 +62,7 @@ void CpuBackend::segment_sum_rows(const Tensor& x, const Tensor& offsets, const 
   cpu::dispatch_index(offsets.dtype(), "segment_sum", [&](auto itag) {
     using I = decltype(itag);
     const I* off = cpu::ptr<I>(offsets);
-    check_offsets(off, segments, x.size(0), "segment_sum");
+    cpu::check_offsets(off, segments, x.size(0), "segment_sum");
     cpu::dispatch_float(x.dtype(), "segment_sum", [&](auto tag) {
       using T = decltype(tag);
       const T* xp = cpu::ptr<T>(x);
@@ -97,7 +86,7 @@ void CpuBackend::segment_expand_rows(const Tensor& gy, const Tensor& offsets, co
   cpu::dispatch_index(offsets.dtype(), "segment_sum backward", [&](auto itag) {
     using I = decltype(itag);
     const I* off = cpu::ptr<I>(offsets);
-    check_offsets(off, segments, gx.size(0), "segment_sum backward");
+    cpu::check_offsets(off, segments, gx.size(0), "segment_sum backward");
 #pragma omp parallel for schedule(static) if (gx.numel() > cpu::kParallelGrain)
     for (int64_t s = 0; s < segments; ++s)
       for (int64_t r = off[s]; r < off[s + 1]; ++r) std::memcpy(dst + r * row_bytes, src + s * row_bytes, row_bytes);

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The GPU suite: one command on a machine with an NVIDIA GPU (sm_80 or newer).
+#   1. configures and builds Release with CUDA (tests and benchmarks),
+#   2. runs the CUDA tests (every kernel against the CPU, ops end to end),
+#   3. runs compute-sanitizer memcheck and racecheck on the kernel tests,
+#   4. runs every kernel benchmark (bench/cuda),
+#   5. prints one summary table with the device and the date (also written
+#      to <build>/gpu_suite/summary.md for docs/kernels.md).
+# Budget: under ten minutes on an H100: the time limits of the steps add up to
+# 600 s (a step that runs out is reported as TIMED OUT, and the suite goes on).
+#
+#   bench/gpu_suite.sh [build-dir]      (default build-gpu)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+build=${1:-build-gpu}
+out=$build/gpu_suite
+mkdir -p "$out"
+jobs=$(nproc 2>/dev/null || echo 4)
+status=()  # "step|result" lines for the summary
+
+step() {  # step <name> <seconds> <log> <command...>: runs with a time limit, records the outcome
+  local name=$1 limit=$2 log=$3
+  shift 3
+  local t0=$SECONDS
+  echo "== $name"
+  timeout "$limit" "$@" >"$log" 2>&1
+  local rc=$?
+  local took=$((SECONDS - t0))
+  local result="ok"
+  if [ $rc -eq 124 ]; then result="TIMED OUT after ${limit}s"; elif [ $rc -ne 0 ]; then result="FAILED (exit $rc)"; fi
+  status+=("$name|$result|${took}s|$log")
+  echo "   $result (${took}s, log $log)"
+  return $rc
+}
+
+step "configure" 40 "$out/configure.log" \
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNLAMMR_CUDA=ON -DNLAMMR_BUILD_TESTS=ON -DNLAMMR_BUILD_BENCH=ON ||
+  { cat "$out/configure.log"; exit 1; }
+step "build" 230 "$out/build.log" \
+  cmake --build "$build" -j "$jobs" --target test_cuda bench_attention bench_rows bench_segment ||
+  { tail -50 "$out/build.log"; exit 1; }
+
+tests=$build/tests/test_cuda
+# Synchronising after every kernel pins an asynchronous fault on the kernel that caused it.
+step "CUDA tests" 60 "$out/tests.log" env NLAMMR_CUDA_SYNC=1 "$tests" --no-intro
+grep -E "test cases:|assertions:" "$out/tests.log"
+# On a GPU machine no GPU test may skip (only the case about machines without a GPU does).
+skipped=$(grep "MESSAGE: SKIPPED" "$out/tests.log" | grep -vc "a GPU is usable here")
+if [ "$skipped" -gt 0 ]; then
+  reason=$(grep "MESSAGE: SKIPPED" "$out/tests.log" | grep -v "a GPU is usable here" | head -1 | sed 's/.*SKIPPED: //')
+  status+=("GPU tests|$skipped test cases SKIPPED: $reason|-|$out/tests.log")
+  echo "   $skipped GPU test cases skipped: $reason"
+fi
+
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+# The kernel tests (not the end-to-end ones, whose kernels they repeat) under
+# memcheck; the kernels with shared memory under racecheck.
+kernel_tests='-tce=*on the GPU*'
+race_tests='-tc=*attention: compiled*,*softmax and*,*sum over*,*max returns*,*bce*,*multilabel*,*cross entropy*,*contrastive*'
+if [ -x "$sanitizer" ]; then
+  step "memcheck" 90 "$out/memcheck.log" "$sanitizer" --tool memcheck --error-exitcode 3 --print-limit 20 \
+    "$tests" --no-intro "$kernel_tests"
+  step "racecheck" 60 "$out/racecheck.log" "$sanitizer" --tool racecheck --error-exitcode 3 --print-limit 20 \
+    "$tests" --no-intro "$race_tests"
+else
+  status+=("memcheck|not run: compute-sanitizer not found|-|-" "racecheck|not run: compute-sanitizer not found|-|-")
+fi
+
+for b in bench_attention bench_rows bench_segment; do
+  step "$b" 40 "$out/$b.log" "$build/bench/$b"
+  if grep -q ": skipped: " "$out/$b.log"; then
+    status+=("$b results|$(grep -m1 ': skipped: ' "$out/$b.log" | sed 's/^[a-z_]*: //')|-|$out/$b.log")
+  fi
+done
+
+device=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
+[ -n "$device" ] || device=$(grep -h " on " "$out"/bench_*.log 2>/dev/null | head -1 | sed 's/^[a-z_]* on //')
+{
+  echo "## GPU suite: ${device:-unknown device}, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "| step | result | time |"
+  echo "|---|---|---|"
+  for s in "${status[@]}"; do IFS='|' read -r name result took log <<<"$s"; echo "| $name | $result | $took |"; done
+  echo
+  echo "| benchmark | variant | shape | value | unit | fraction of measured peak |"
+  echo "|---|---|---|---|---|---|"
+  cat "$out"/bench_*.log 2>/dev/null | grep '^RESULT|' | cut -d'|' -f2- | sed 's/^/| /; s/$/ |/'
+} | tee "$out/summary.md"
+for s in "${status[@]}"; do case "$s" in *"|ok|"*) ;; *) exit 1 ;; esac; done
