@@ -68,8 +68,8 @@ def export_onnx(module, path):
         warnings.simplefilter("ignore")
         torch.onnx.export(module, (ids, ids), path, dynamo=False, input_names=["input_ids", "attention_mask"],
                           output_names=["pooled"], opset_version=17,
-                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                        "pooled": {0: "batch"}})
+                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+                                        "attention_mask": {0: "batch", 1: "seq"}, "pooled": {0: "batch"}})
 
 
 def main():
@@ -95,7 +95,8 @@ def main():
     if args.base:
         bert, label = bert_base(), args.label or "bert-base (random)"
     else:
-        bert, label = BertModel.from_pretrained(args.model, attn_implementation="sdpa"), args.label or args.model
+        bert = BertModel.from_pretrained(args.model, attn_implementation="sdpa")
+        label = args.label or args.model
     module = MeanPooled(bert.eval()).eval()
     vocab = bert.config.vocab_size
 
@@ -111,7 +112,8 @@ def main():
         else:
             onnx_dir = args.onnx_dir or tempfile.mkdtemp(prefix="bench_bert_onnx_")
             os.makedirs(onnx_dir, exist_ok=True)
-            path = os.path.join(onnx_dir, ("base" if args.base else os.path.basename(args.model.rstrip("/"))) + ".onnx")
+            name = "base" if args.base else os.path.basename(args.model.rstrip("/"))
+            path = os.path.join(onnx_dir, name + ".onnx")
             if not os.path.exists(path):
                 export_onnx(module, path)
             options = ort.SessionOptions()
@@ -144,7 +146,8 @@ def main():
                 clock = time.process_time if args.clock == "cpu" else time.perf_counter
                 median, best, reps = time_passes(run, args.min_time, args.min_reps, clock)
                 print(f"{framework:7s} {label:10s} threads {args.threads}  batch {batch:3d}  seq {seq:4d}  "
-                      f"median {median * 1e3:9.2f} ms  min {best * 1e3:9.2f} ms  {batch / best:9.1f} sentences/s",
+                      f"median {median * 1e3:9.2f} ms  min {best * 1e3:9.2f} ms  "
+                      f"{batch / best:9.1f} sentences/s",
                       flush=True)
                 if out:
                     out.write(json.dumps({"framework": framework, "model": label, "threads": args.threads,

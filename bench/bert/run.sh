@@ -37,19 +37,20 @@ results="$BUILD/bench_bert_results.jsonl"
 onnx_dir="$BUILD/bench_bert_onnx"
 rm -f "$results"
 
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_name=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+echo "CPU: $cpu_name, $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for repeat in $(seq "$REPEATS"); do
   for threads in $THREADS; do
     clock_var="CLOCK_$threads"
     clock=${!clock_var:-wall}
     for model in $MODELS; do
       if [ "$model" = base ]; then source_args=(--base); else source_args=(--model "$MODEL_DIR"); fi
-      common=(--threads "$threads" --label "$model" --clock "$clock" --min-time "$MIN_TIME" --min-reps "$MIN_REPS"
-              --json "$results")
+      common=(--threads "$threads" --label "$model" --clock "$clock" --min-time "$MIN_TIME"
+              --min-reps "$MIN_REPS" --json "$results")
       echo "== sweep $repeat/$REPEATS, $model, $threads thread(s), $clock clock"
       "$BUILD/bench/bert/bench_bert" "${source_args[@]}" "${common[@]}"
-      OMP_NUM_THREADS="$threads" python3 bench/bert/bench_bert_reference.py "${source_args[@]}" "${common[@]}" \
-        --onnx-dir "$onnx_dir" 2>&1 | grep -v "^Loading weights"
+      OMP_NUM_THREADS="$threads" python3 bench/bert/bench_bert_reference.py "${source_args[@]}" \
+        "${common[@]}" --onnx-dir "$onnx_dir" 2>&1 | grep -v "^Loading weights"
     done
   done
 done

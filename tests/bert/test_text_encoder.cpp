@@ -27,8 +27,12 @@ namespace {
 
 const std::string kTiny = testing::fixture_path("bert/tiny");
 
-const std::vector<std::string> kTexts = {"the patient has chest pain", "fever", "acute heart failure with 2 mg dose",
-                                         "insulin 10 units (at night)", "fever", "blood pressure 140/90 mmhg",
+const std::vector<std::string> kTexts = {"the patient has chest pain",
+                                         "fever",
+                                         "acute heart failure with 2 mg dose",
+                                         "insulin 10 units (at night)",
+                                         "fever",
+                                         "blood pressure 140/90 mmhg",
                                          "no pain, no fever; the patient is stable"};
 
 std::vector<std::string> warnings;
@@ -101,7 +105,8 @@ TEST_CASE("a second encoder finds every text in the cache and returns the same b
   CHECK(again.last_stats().cache_hits == 1);
   CHECK(again.last_stats().computed == 1);
   CHECK(shard_files(tmp.str()).size() == 2);
-  CHECK(testing::max_abs_diff(mixed, one_by_one({"fever", "stable chronic anemia"}, Pooling::Mean, false)) < 1e-5);
+  CHECK(testing::max_abs_diff(mixed, one_by_one({"fever", "stable chronic anemia"}, Pooling::Mean, false)) <
+        1e-5);
   CHECK(warnings.empty());
 }
 
@@ -231,7 +236,8 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(none.pooling == Pooling::Mean);
   CHECK_FALSE(none.normalize);
 
-  write("modules.json", R"([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+  write("modules.json",
+        R"([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
     {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}])");
   write("1_Pooling/config.json", R"({"word_embedding_dimension": 32, "pooling_mode_cls_token": true,
     "pooling_mode_mean_tokens": false})");
@@ -253,7 +259,8 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(error().find("pooling_mode_max_tokens is not implemented") != std::string::npos);
   CHECK(error().find("--pooling") != std::string::npos);
   write("modules.json", R"([{"type": "sentence_transformers.models.Dense", "path": "2_Dense"}])");
-  CHECK(error().find("module type 'sentence_transformers.models.Dense' is not implemented") != std::string::npos);
+  CHECK(error().find("module type 'sentence_transformers.models.Dense' is not implemented") !=
+        std::string::npos);
   write("modules.json", "[{");
   CHECK(error().find("modules.json: malformed JSON") != std::string::npos);
 
