@@ -5,6 +5,10 @@ BertModel) and in ONNX Runtime (the same model exported to ONNX).
 
     bench_bert_reference.py (--model DIR | --base) --threads N [--frameworks torch,onnx]
                             [--batches 1,8,32] [--seqs 32,128] [--min-time 1.0] [--json FILE]
+    bench_bert_reference.py --gemm [--hidden 384 --intermediate 1536 --batch 32 --seq 128]
+
+--gemm times torch.nn.functional.linear at one layer's GEMM shapes (process
+CPU time, one thread), the counterpart of bench_bert_parts.
 
 ONNX export needs the `onnx` package (pip install onnx); without it the ONNX
 Runtime rows are skipped with a message. Exported models are kept in
@@ -72,7 +76,28 @@ def export_onnx(module, path):
                                         "attention_mask": {0: "batch", 1: "seq"}, "pooled": {0: "batch"}})
 
 
+def gemm_shapes(hidden, intermediate, tokens):
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__} linear, one thread, GFLOP/s:")
+    for k, n in [(hidden, hidden), (hidden, intermediate), (intermediate, hidden)]:
+        x, w, b = torch.randn(tokens, k), torch.randn(n, k), torch.randn(n)
+        best = float("inf")
+        torch.nn.functional.linear(x, w, b)
+        for _ in range(5):
+            t0 = time.process_time()
+            torch.nn.functional.linear(x, w, b)
+            best = min(best, time.process_time() - t0)
+        print(f"  M {tokens:5d} K {k:5d} N {n:5d}: linear+bias {2 * tokens * k * n / best / 1e9:6.1f}")
+
+
 def main():
+    if "--gemm" in sys.argv:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--gemm", action="store_true")
+        for name, default in [("hidden", 384), ("intermediate", 1536), ("batch", 32), ("seq", 128)]:
+            parser.add_argument("--" + name, type=int, default=default)
+        args = parser.parse_args()
+        return gemm_shapes(args.hidden, args.intermediate, args.batch * args.seq)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--model", help="checkpoint folder")
