@@ -146,6 +146,8 @@ def main():
             options.inter_op_num_threads = 1
             options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if os.environ.get("OMP_WAIT_POLICY", "").lower() == "passive":  # as OpenMP threads wait
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             sessions["onnx"] = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
     rng = np.random.default_rng(42)
