@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -270,6 +271,28 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(st.pooling == Pooling::Mean);
   CHECK(st.normalize);
   CHECK(st.max_seq_length == 256);
+}
+
+TEST_CASE("by default all-MiniLM-L6-v2 gives sentence-transformers' vectors: normalised mean, 256 tokens") {
+  const std::string minilm = testing::installed_minilm_dir();
+  if (minilm.empty()) NLAMMR_SKIP("all-MiniLM-L6-v2 is not installed (run scripts/setup.sh --deps)");
+  TextEncoderOptions o;
+  o.model_dir = minilm;
+  TextEncoder encoder(o);
+  CHECK(encoder.options().pooling == Pooling::Mean);
+  CHECK(encoder.options().normalize);
+  CHECK(encoder.options().max_length == 256);
+  const auto texts = nlohmann::json::parse(read_file(testing::fixture_path("bert/minilm_texts.json")))
+                         .at("pooled_texts")
+                         .get<std::vector<std::string>>();
+  Tensor ours = encoder.encode_texts(texts);
+  // The reference script checked that sentence-transformers' encode() equals
+  // the normalised mean-pooled vectors of the fixture (within 1e-5).
+  const auto ref = load_tensors(testing::fixture_path("bert/minilm_outputs.safetensors"));
+  Tensor expected = l2_normalize(ref.at("pooled_mean"));
+  const double err = testing::max_abs_diff(ours, expected);
+  MESSAGE("MiniLM encode vs normalised reference: max abs error " << err);
+  CHECK(err < 1e-5);
 }
 
 TEST_CASE("encoder errors name the problem") {
