@@ -95,7 +95,9 @@ void add_encode_command(CLI::App& app) {
          "--max-length", args->max_length,
          "Truncation length in tokens (default: sentence-transformers' max_seq_length, else the model's)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", args->threads, "CPU threads (default: all; on a busy machine also set OMP_WAIT_POLICY=passive)")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", args->threads,
+                  "CPU threads (default: all; on a busy machine also set OMP_WAIT_POLICY=passive)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--cache", args->cache_dir,
                   "Embedding cache folder (default: $NLAMMR_CACHE, else .cache/embeddings)");
   cmd->add_flag("--no-cache", args->no_cache, "Neither read nor write the embedding cache");
