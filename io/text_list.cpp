@@ -1,9 +1,8 @@
 #include "io/text_list.h"
 
 #include <filesystem>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "io/atomic_file.h"
 
@@ -55,7 +54,8 @@ TextListFormat parse_text_list_format(const std::string& name) {
 
 TextListFormat detect_text_list_format(const std::string& path) {
   const std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? TextListFormat::Jsonl : TextListFormat::Lines;
+  return ext == ".jsonl" || ext == ".ndjson" || ext == ".json" ? TextListFormat::Jsonl
+                                                               : TextListFormat::Lines;
 }
 
 std::vector<std::string> parse_text_list(const std::string& content, TextListFormat format,
@@ -69,7 +69,8 @@ std::vector<std::string> parse_text_list(const std::string& content, TextListFor
   texts.reserve(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string where = source + ":" + std::to_string(i + 1);
-    if (lines[i].find_first_not_of(" \t") == std::string::npos) throw std::runtime_error(where + ": blank line");
+    if (lines[i].find_first_not_of(" \t") == std::string::npos)
+      throw std::runtime_error(where + ": blank line");
     texts.push_back(jsonl_text(lines[i], where));
   }
   return texts;

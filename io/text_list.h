@@ -21,7 +21,8 @@ TextListFormat parse_text_list_format(const std::string& name);
 // Auto: .jsonl, .ndjson and .json files are JSONL, anything else is lines.
 TextListFormat detect_text_list_format(const std::string& path);
 
-std::vector<std::string> read_text_list(const std::string& path, TextListFormat format = TextListFormat::Auto);
+std::vector<std::string> read_text_list(const std::string& path,
+                                        TextListFormat format = TextListFormat::Auto);
 
 // The same from text in memory; `source` names it in error messages.
 std::vector<std::string> parse_text_list(const std::string& content, TextListFormat format,

@@ -19,6 +19,7 @@
 #include <omp.h>
 #include <time.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -27,8 +28,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "engine/engine.h"
 #include "models/bert/bert_checkpoint.h"
@@ -62,7 +61,9 @@ Tensor random_ids(int64_t batch, int64_t seq, int64_t vocab, Generator& gen) {
   std::vector<int32_t> ids(batch * seq);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t s = 0; s < seq; ++s)
-      ids[b * seq + s] = s == 0 ? 101 : s == seq - 1 ? 102 : static_cast<int32_t>(1000 + gen.uniform() * (vocab - 1000));
+      ids[b * seq + s] = s == 0         ? 101
+                         : s == seq - 1 ? 102
+                                        : static_cast<int32_t>(1000 + gen.uniform() * (vocab - 1000));
   return Tensor::from_vector<int32_t>(ids, {batch, seq});
 }
 
@@ -93,7 +94,8 @@ int main(int argc, char** argv) {
   app.add_option("--min-time", min_time, "Seconds to time each configuration")->capture_default_str();
   app.add_option("--min-reps", min_reps, "Timed passes at least")->capture_default_str();
   app.add_option("--label", label, "Model name in the output");
-  app.add_option("--clock", clock, "wall or cpu (process CPU time)")->check(CLI::IsMember({"wall", "cpu"}))
+  app.add_option("--clock", clock, "wall or cpu (process CPU time)")
+      ->check(CLI::IsMember({"wall", "cpu"}))
       ->capture_default_str();
   app.add_option("--json", json_path, "Append results as JSON lines to this file");
   CLI11_PARSE(app, argc, argv);
@@ -139,9 +141,11 @@ int main(int argc, char** argv) {
       std::sort(times.begin(), times.end());
       const double median = times[times.size() / 2], best = times.front();
       const double per_second = static_cast<double>(batch) / best;
-      std::printf("nlammr  %-10s threads %d  batch %3lld  seq %4lld  median %9.2f ms  min %9.2f ms  %9.1f sentences/s\n",
-                  label.c_str(), threads, static_cast<long long>(batch), static_cast<long long>(seq), median * 1e3,
-                  best * 1e3, per_second);
+      std::printf(
+          "nlammr  %-10s threads %d  batch %3lld  seq %4lld  median %9.2f ms  min %9.2f ms  %9.1f "
+          "sentences/s\n",
+          label.c_str(), threads, static_cast<long long>(batch), static_cast<long long>(seq), median * 1e3,
+          best * 1e3, per_second);
       std::fflush(stdout);
       if (json)
         json << "{\"framework\": \"nlammr\", \"model\": \"" << label << "\", \"threads\": " << threads

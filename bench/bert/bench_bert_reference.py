@@ -5,6 +5,10 @@ BertModel) and in ONNX Runtime (the same model exported to ONNX).
 
     bench_bert_reference.py (--model DIR | --base) --threads N [--frameworks torch,onnx]
                             [--batches 1,8,32] [--seqs 32,128] [--min-time 1.0] [--json FILE]
+    bench_bert_reference.py --gemm [--hidden 384 --intermediate 1536 --batch 32 --seq 128]
+
+--gemm times torch.nn.functional.linear at one layer's GEMM shapes (process
+CPU time, one thread), the counterpart of bench_bert_parts.
 
 ONNX export needs the `onnx` package (pip install onnx); without it the ONNX
 Runtime rows are skipped with a message. Exported models are kept in
@@ -68,11 +72,32 @@ def export_onnx(module, path):
         warnings.simplefilter("ignore")
         torch.onnx.export(module, (ids, ids), path, dynamo=False, input_names=["input_ids", "attention_mask"],
                           output_names=["pooled"], opset_version=17,
-                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                        "pooled": {0: "batch"}})
+                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+                                        "attention_mask": {0: "batch", 1: "seq"}, "pooled": {0: "batch"}})
+
+
+def gemm_shapes(hidden, intermediate, tokens):
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__} linear, one thread, GFLOP/s:")
+    for k, n in [(hidden, hidden), (hidden, intermediate), (intermediate, hidden)]:
+        x, w, b = torch.randn(tokens, k), torch.randn(n, k), torch.randn(n)
+        best = float("inf")
+        torch.nn.functional.linear(x, w, b)
+        for _ in range(5):
+            t0 = time.process_time()
+            torch.nn.functional.linear(x, w, b)
+            best = min(best, time.process_time() - t0)
+        print(f"  M {tokens:5d} K {k:5d} N {n:5d}: linear+bias {2 * tokens * k * n / best / 1e9:6.1f}")
 
 
 def main():
+    if "--gemm" in sys.argv:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--gemm", action="store_true")
+        for name, default in [("hidden", 384), ("intermediate", 1536), ("batch", 32), ("seq", 128)]:
+            parser.add_argument("--" + name, type=int, default=default)
+        args = parser.parse_args()
+        return gemm_shapes(args.hidden, args.intermediate, args.batch * args.seq)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--model", help="checkpoint folder")
@@ -95,7 +120,8 @@ def main():
     if args.base:
         bert, label = bert_base(), args.label or "bert-base (random)"
     else:
-        bert, label = BertModel.from_pretrained(args.model, attn_implementation="sdpa"), args.label or args.model
+        bert = BertModel.from_pretrained(args.model, attn_implementation="sdpa")
+        label = args.label or args.model
     module = MeanPooled(bert.eval()).eval()
     vocab = bert.config.vocab_size
 
@@ -111,7 +137,8 @@ def main():
         else:
             onnx_dir = args.onnx_dir or tempfile.mkdtemp(prefix="bench_bert_onnx_")
             os.makedirs(onnx_dir, exist_ok=True)
-            path = os.path.join(onnx_dir, ("base" if args.base else os.path.basename(args.model.rstrip("/"))) + ".onnx")
+            name = "base" if args.base else os.path.basename(args.model.rstrip("/"))
+            path = os.path.join(onnx_dir, name + ".onnx")
             if not os.path.exists(path):
                 export_onnx(module, path)
             options = ort.SessionOptions()
@@ -119,6 +146,8 @@ def main():
             options.inter_op_num_threads = 1
             options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if os.environ.get("OMP_WAIT_POLICY", "").lower() == "passive":  # as OpenMP threads wait
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             sessions["onnx"] = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
     rng = np.random.default_rng(42)
@@ -144,7 +173,8 @@ def main():
                 clock = time.process_time if args.clock == "cpu" else time.perf_counter
                 median, best, reps = time_passes(run, args.min_time, args.min_reps, clock)
                 print(f"{framework:7s} {label:10s} threads {args.threads}  batch {batch:3d}  seq {seq:4d}  "
-                      f"median {median * 1e3:9.2f} ms  min {best * 1e3:9.2f} ms  {batch / best:9.1f} sentences/s",
+                      f"median {median * 1e3:9.2f} ms  min {best * 1e3:9.2f} ms  "
+                      f"{batch / best:9.1f} sentences/s",
                       flush=True)
                 if out:
                     out.write(json.dumps({"framework": framework, "model": label, "threads": args.threads,

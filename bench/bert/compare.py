@@ -30,7 +30,8 @@ def main():
         best[key] = min(best[key], r["min_s"])
 
     configs = sorted({k[:5] for k in best}, key=lambda k: (k[0], k[1], k[4], k[3]))
-    header = ["model", "threads", "clock", "batch", "seq", "nlammr", "torch", "onnx", "nlammr/torch", "nlammr/onnx"]
+    header = ["model", "threads", "clock", "batch", "seq", "nlammr", "torch", "onnx",
+              "nlammr/torch", "nlammr/onnx"]
     rows = []
     for model, threads, clock, batch, seq in configs:
         rate = {}
@@ -44,8 +45,8 @@ def main():
         def fmt(v):
             return f"{v:.1f}" if v else "-"
 
-        rows.append([model, str(threads), clock, str(batch), str(seq), fmt(rate["nlammr"]), fmt(rate["torch"]),
-                     fmt(rate["onnx"]), ratio("torch"), ratio("onnx")])
+        rows.append([model, str(threads), clock, str(batch), str(seq), fmt(rate["nlammr"]),
+                     fmt(rate["torch"]), fmt(rate["onnx"]), ratio("torch"), ratio("onnx")])
 
     if args.markdown:
         print("| " + " | ".join(header) + " |")

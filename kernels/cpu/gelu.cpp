@@ -1,9 +1,8 @@
 #include "kernels/cpu/gelu.h"
 
 #include <Eigen/Core>
-#include <unsupported/Eigen/SpecialFunctions>
-
 #include <algorithm>
+#include <unsupported/Eigen/SpecialFunctions>
 
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/elementwise_math.h"
@@ -42,8 +41,10 @@ bool gelu_float32_packed(UnaryOp op, const Tensor& x, const Tensor& y) {
 #pragma omp parallel for schedule(static) if (chunks > 1)
   for (int64_t c = 0; c < chunks; ++c) {
     const int64_t begin = c * kParallelGrain, count = std::min(kParallelGrain, n - begin);
-    if (op == UnaryOp::GeluErf) gelu_erf(xp + begin, yp + begin, count);
-    else gelu_tanh(xp + begin, yp + begin, count);
+    if (op == UnaryOp::GeluErf)
+      gelu_erf(xp + begin, yp + begin, count);
+    else
+      gelu_tanh(xp + begin, yp + begin, count);
   }
   return true;
 }

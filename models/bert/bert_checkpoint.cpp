@@ -11,7 +11,9 @@ namespace nlammr {
 
 namespace {
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -35,7 +37,8 @@ std::map<std::string, const TensorEntry*> index_by_canonical_name(const SafeTens
 }
 
 bool is_floating(DType dtype) {
-  return dtype == DType::Float32 || dtype == DType::Float64 || dtype == DType::Float16 || dtype == DType::BFloat16;
+  return dtype == DType::Float32 || dtype == DType::Float64 || dtype == DType::Float16 ||
+         dtype == DType::BFloat16;
 }
 
 }  // namespace
@@ -70,8 +73,9 @@ BertCheckpoint load_bert_checkpoint(const std::string& dir, const BertModelOptio
                                shape_str(param.shape()) + " from " + config_path + ")");
     const TensorEntry& entry = *it->second;
     if (entry.shape != param.shape())
-      throw std::runtime_error(weights_path + ": tensor '" + entry.name + "' has shape " + shape_str(entry.shape) +
-                               ", expected " + shape_str(param.shape()) + " from " + config_path);
+      throw std::runtime_error(weights_path + ": tensor '" + entry.name + "' has shape " +
+                               shape_str(entry.shape) + ", expected " + shape_str(param.shape()) + " from " +
+                               config_path);
     if (!is_floating(entry.dtype))
       throw std::runtime_error(weights_path + ": tensor '" + entry.name + "' has dtype " +
                                dtype_name(entry.dtype) + ", expected a floating-point type");

@@ -36,7 +36,8 @@ Tensor apply_activation(const Tensor& x, HiddenActivation act) {
 BertEmbeddings::BertEmbeddings(const BertConfig& config, DType dtype, BertDropout dropout)
     : dropout_(std::move(dropout)) {
   const int64_t H = config.hidden_size;
-  word_embeddings = register_module("word_embeddings", std::make_shared<BertTable>(config.vocab_size, H, dtype));
+  word_embeddings =
+      register_module("word_embeddings", std::make_shared<BertTable>(config.vocab_size, H, dtype));
   position_embeddings = register_module(
       "position_embeddings", std::make_shared<BertTable>(config.max_position_embeddings, H, dtype));
   token_type_embeddings =
@@ -90,7 +91,8 @@ BertLayer::BertLayer(const BertConfig& config, DType dtype, const BertDropout& d
   const double eps = config.layer_norm_eps;
   self_attention = register_module("attention.self", std::make_shared<BertSelfAttention>(config, dtype));
   attention_dense = register_module("attention.output.dense", std::make_shared<BertLinear>(H, H, dtype));
-  attention_norm = register_module("attention.output.LayerNorm", std::make_shared<nn::LayerNorm>(H, eps, dtype));
+  attention_norm =
+      register_module("attention.output.LayerNorm", std::make_shared<nn::LayerNorm>(H, eps, dtype));
   intermediate = register_module("intermediate.dense", std::make_shared<BertLinear>(H, I, dtype));
   output_dense = register_module("output.dense", std::make_shared<BertLinear>(I, H, dtype));
   output_norm = register_module("output.LayerNorm", std::make_shared<nn::LayerNorm>(H, eps, dtype));

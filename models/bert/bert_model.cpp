@@ -50,7 +50,8 @@ void BertModel::init_weights(Generator& gen) {
   }
   // transformers keeps the padding token's embedding at zero.
   const Tensor& words = embeddings->word_embeddings->weight;
-  assign(words.slice(0, config_.pad_token_id, config_.pad_token_id + 1), Tensor::zeros({1, hidden_size()}, dtype_));
+  assign(words.slice(0, config_.pad_token_id, config_.pad_token_id + 1),
+         Tensor::zeros({1, hidden_size()}, dtype_));
 }
 
 void BertModel::check_inputs(const Tensor& ids, const Tensor& mask, const Tensor& types) const {

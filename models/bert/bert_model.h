@@ -69,7 +69,8 @@ class BertModel : public nn::Module {
   std::shared_ptr<BertPooler> pooler;              // "pooler"; null without one
 
  private:
-  void check_inputs(const Tensor& input_ids, const Tensor& attention_mask, const Tensor& token_type_ids) const;
+  void check_inputs(const Tensor& input_ids, const Tensor& attention_mask,
+                    const Tensor& token_type_ids) const;
 
   BertConfig config_;
   DType dtype_;

@@ -26,17 +26,15 @@ Tensor mean_pool(const Tensor& hidden, const Tensor& attention_mask) {
   if (!attention_mask.defined()) return mean(hidden, {1});
   // The mask as 0/1 in the hidden states' dtype, [B, S, 1] to broadcast over H.
   Tensor mask = attention_mask.to(hidden.dtype()).unsqueeze(-1);
-  Tensor summed = sum(mul(hidden, mask), {1});                                  // [B, H]
+  Tensor summed = sum(mul(hidden, mask), {1});                                    // [B, H]
   Tensor counts = maximum(sum(mask, {1}), Tensor::scalar(1e-9, hidden.dtype()));  // [B, 1]
   return div(summed, counts);
 }
 
 Tensor pool(const BertOutput& output, const Tensor& attention_mask, Pooling pooling) {
   switch (pooling) {
-    case Pooling::Cls:
-      return output.last_hidden_state.slice(1, 0, 1).squeeze(1);
-    case Pooling::Mean:
-      return mean_pool(output.last_hidden_state, attention_mask);
+    case Pooling::Cls: return output.last_hidden_state.slice(1, 0, 1).squeeze(1);
+    case Pooling::Mean: return mean_pool(output.last_hidden_state, attention_mask);
     case Pooling::Pooler:
       if (!output.pooler_output.defined())
         throw std::runtime_error(

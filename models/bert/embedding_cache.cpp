@@ -47,8 +47,9 @@ const TensorEntry& expect(const SafeTensorsFile& file, const std::string& name, 
 }  // namespace
 
 std::string EmbeddingCacheKey::describe() const {
-  return "format=1;model=" + model_identity + ";pooling=" + pooling + ";max_length=" + std::to_string(max_length) +
-         ";normalize=" + (normalize ? "1" : "0") + ";dimension=" + std::to_string(dimension);
+  return "format=1;model=" + model_identity + ";pooling=" + pooling +
+         ";max_length=" + std::to_string(max_length) + ";normalize=" + (normalize ? "1" : "0") +
+         ";dimension=" + std::to_string(dimension);
 }
 
 EmbeddingCache::EmbeddingCache(const std::string& root, EmbeddingCacheKey key, WarningFn warn)
@@ -57,7 +58,8 @@ EmbeddingCache::EmbeddingCache(const std::string& root, EmbeddingCacheKey key, W
   directory_ = (fs::path(root) / ("v1-" + content_hash(description_).substr(0, 20))).string();
   std::error_code ec;
   fs::create_directories(directory_, ec);
-  if (ec) throw std::runtime_error("embedding cache: cannot create folder '" + directory_ + "': " + ec.message());
+  if (ec)
+    throw std::runtime_error("embedding cache: cannot create folder '" + directory_ + "': " + ec.message());
 
   std::vector<std::string> paths;
   for (const auto& entry : fs::directory_iterator(directory_, ec))
@@ -78,16 +80,19 @@ EmbeddingCache::EmbeddingCache(const std::string& root, EmbeddingCacheKey key, W
       vectors_.resize(before * key_.dimension);
       std::error_code remove_error;
       fs::remove(path, remove_error);
-      this->warn("embedding cache: " + path + " is damaged (" + e.what() + "); " +
-                 (remove_error ? "could not remove it: " + remove_error.message() : std::string("removed it")) +
-                 ", its texts will be encoded again");
+      this->warn(
+          "embedding cache: " + path + " is damaged (" + e.what() + "); " +
+          (remove_error ? "could not remove it: " + remove_error.message() : std::string("removed it")) +
+          ", its texts will be encoded again");
     }
   }
 }
 
 void EmbeddingCache::warn(const std::string& message) const {
-  if (warn_) warn_(message);
-  else std::fprintf(stderr, "nlammr: warning: %s\n", message.c_str());
+  if (warn_)
+    warn_(message);
+  else
+    std::fprintf(stderr, "nlammr: warning: %s\n", message.c_str());
 }
 
 void EmbeddingCache::load_shard(const std::string& path) {
@@ -117,9 +122,11 @@ void EmbeddingCache::load_shard(const std::string& path) {
   const auto* offsets = static_cast<const int64_t*>(offsets_entry.data);
   const char* text = static_cast<const char*>(bytes_entry.data);
   const int64_t total = bytes_entry.shape[0];
-  if (offsets[0] != 0 || offsets[n] != total) throw std::runtime_error("text offsets do not span the text bytes");
+  if (offsets[0] != 0 || offsets[n] != total)
+    throw std::runtime_error("text offsets do not span the text bytes");
   for (int64_t i = 0; i < n; ++i)
-    if (offsets[i + 1] < offsets[i]) throw std::runtime_error("text offsets decrease at entry " + std::to_string(i));
+    if (offsets[i + 1] < offsets[i])
+      throw std::runtime_error("text offsets decrease at entry " + std::to_string(i));
 
   const auto* rows = static_cast<const float*>(vectors.data);
   for (int64_t i = 0; i < n; ++i) {
@@ -161,15 +168,16 @@ std::string EmbeddingCache::write_shard(size_t first) const {
   }
   const float* rows = vectors_.data() + first * key_.dimension;
   const size_t vector_bytes = sizeof(float) * n * key_.dimension;
-  const std::string checksum = shard_checksum(rows, vector_bytes, offsets.data(), sizeof(int64_t) * offsets.size(),
-                                              text.data(), text.size());
+  const std::string checksum = shard_checksum(rows, vector_bytes, offsets.data(),
+                                              sizeof(int64_t) * offsets.size(), text.data(), text.size());
   std::vector<TensorToWrite> tensors = {
       {"vectors", DType::Float32, {n, key_.dimension}, rows, vector_bytes},
       {"text_offsets", DType::Int64, {n + 1}, offsets.data(), sizeof(int64_t) * offsets.size()},
       {"text_bytes", DType::UInt8, {static_cast<int64_t>(text.size())}, text.data(), text.size()},
   };
   // Named by content: two processes adding the same texts write the same file.
-  const std::string path = (fs::path(directory_) / ("shard-" + checksum.substr(0, 20) + ".safetensors")).string();
+  const std::string path =
+      (fs::path(directory_) / ("shard-" + checksum.substr(0, 20) + ".safetensors")).string();
   write_safetensors(path, tensors, {{"format", kFormat}, {"key", description_}, {"checksum", checksum}});
   return path;
 }

@@ -22,7 +22,8 @@ Pooling read_pooling_config(const std::string& path) {
   const JsonFields fields = JsonFields::from_file(path);
   std::vector<std::string> enabled;
   for (const auto& [name, value] : fields.raw().items())
-    if (name.rfind("pooling_mode_", 0) == 0 && value.is_boolean() && value.get<bool>()) enabled.push_back(name);
+    if (name.rfind("pooling_mode_", 0) == 0 && value.is_boolean() && value.get<bool>())
+      enabled.push_back(name);
   if (enabled.size() != 1) {
     std::string list;
     for (const auto& e : enabled) list += (list.empty() ? "" : ", ") + e;
@@ -32,8 +33,8 @@ Pooling read_pooling_config(const std::string& path) {
   }
   if (enabled[0] == "pooling_mode_mean_tokens") return Pooling::Mean;
   if (enabled[0] == "pooling_mode_cls_token") return Pooling::Cls;
-  throw std::runtime_error(path + ": " + enabled[0] + " is not implemented (only mean and cls token pooling)" +
-                           kExplicitChoice);
+  throw std::runtime_error(path + ": " + enabled[0] +
+                           " is not implemented (only mean and cls token pooling)" + kExplicitChoice);
 }
 
 }  // namespace
@@ -59,8 +60,8 @@ SentencePipeline read_sentence_pipeline(const std::string& model_dir) {
     if (!module.is_object() || !module.contains("type") || !module.at("type").is_string())
       throw std::runtime_error(source + ": every module needs a \"type\" string");
     const std::string type = module.at("type").get<std::string>();
-    const std::string path = module.contains("path") && module.at("path").is_string()
-                                 ? module.at("path").get<std::string>() : "";
+    const std::string path =
+        module.contains("path") && module.at("path").is_string() ? module.at("path").get<std::string>() : "";
     if (type == "sentence_transformers.models.Transformer") continue;
     if (type == "sentence_transformers.models.Pooling") {
       pipeline.pooling = read_pooling_config((fs::path(model_dir) / path / "config.json").string());

@@ -9,8 +9,8 @@
 
 #include "engine/autograd.h"
 #include "io/content_hash.h"
-#include "models/bert/bert_config.h"
 #include "models/bert/bert_checkpoint.h"
+#include "models/bert/bert_config.h"
 #include "models/bert/model_dir.h"
 #include "models/bert/sentence_pipeline.h"
 
@@ -41,7 +41,8 @@ SortedBatches tokenize(const WordPieceTokenizer& tokenizer, const std::vector<st
 int64_t resolve_max_length(int64_t requested, const SentencePipeline& pipeline, const BertModel& model,
                            const WordPieceTokenizer& tokenizer) {
   const int64_t limit = model.config().max_position_embeddings;
-  if (requested < 0) throw std::runtime_error("max length must be positive, got " + std::to_string(requested));
+  if (requested < 0)
+    throw std::runtime_error("max length must be positive, got " + std::to_string(requested));
   if (requested > limit)
     throw std::runtime_error("max length " + std::to_string(requested) + " exceeds the model's " +
                              "max_position_embeddings (" + std::to_string(limit) + ")");
@@ -52,8 +53,9 @@ int64_t resolve_max_length(int64_t requested, const SentencePipeline& pipeline, 
 
 }  // namespace
 
-Tensor embed_texts(const BertModel& model, const WordPieceTokenizer& tokenizer, const std::vector<std::string>& texts,
-                   const EmbedOptions& options, const ProgressFn& progress) {
+Tensor embed_texts(const BertModel& model, const WordPieceTokenizer& tokenizer,
+                   const std::vector<std::string>& texts, const EmbedOptions& options,
+                   const ProgressFn& progress) {
   NoGradGuard no_grad;
   const int64_t n = static_cast<int64_t>(texts.size()), H = model.hidden_size();
   Tensor out = Tensor::empty({n, H}, model.dtype());
@@ -69,7 +71,8 @@ Tensor embed_texts(const BertModel& model, const WordPieceTokenizer& tokenizer, 
     if (options.normalize) vectors = l2_normalize(vectors);
     vectors = vectors.contiguous();
     const char* src = static_cast<const char*>(vectors.raw_data());
-    for (int64_t r = 0; r < batch.batch; ++r, ++k) std::memcpy(dst + sorted.order[k] * row_bytes, src + r * row_bytes, row_bytes);
+    for (int64_t r = 0; r < batch.batch; ++r, ++k)
+      std::memcpy(dst + sorted.order[k] * row_bytes, src + r * row_bytes, row_bytes);
     if (progress) progress({static_cast<int64_t>(k), n});
   }
   return out;
@@ -99,8 +102,10 @@ TextEncoder::TextEncoder(TextEncoderOptions options)
   // modules.json is read only when the pooling or normalisation is left to
   // it: a pipeline we cannot follow is no obstacle to explicit choices.
   SentencePipeline pipeline;
-  if (!options.pooling || !options.normalize) pipeline = read_sentence_pipeline(model_dir_);
-  else pipeline.max_seq_length = sentence_transformers_max_seq_length(model_dir_);
+  if (!options.pooling || !options.normalize)
+    pipeline = read_sentence_pipeline(model_dir_);
+  else
+    pipeline.max_seq_length = sentence_transformers_max_seq_length(model_dir_);
   embed_.pooling = options.pooling.value_or(pipeline.pooling);
   embed_.normalize = options.normalize.value_or(pipeline.normalize);
   embed_.max_length = resolve_max_length(options.max_length, pipeline, *model_, tokenizer_);
@@ -110,8 +115,8 @@ TextEncoder::TextEncoder(TextEncoderOptions options)
                              "/model.safetensors has no 'pooler.dense.weight'; use --pooling mean or cls");
 
   if (!options.cache_dir.empty()) {
-    EmbeddingCacheKey key{bert_checkpoint_identity(model_dir_), pooling_name(embed_.pooling), embed_.max_length,
-                          embed_.normalize, dimension()};
+    EmbeddingCacheKey key{bert_checkpoint_identity(model_dir_), pooling_name(embed_.pooling),
+                          embed_.max_length, embed_.normalize, dimension()};
     cache_ = std::make_unique<EmbeddingCache>(options.cache_dir, key, options.warn);
   }
 }
@@ -143,7 +148,8 @@ Tensor TextEncoder::encode_texts(const std::vector<std::string>& texts, const Pr
   if (!todo.empty()) {
     const Tensor computed = embed_texts(*model_, tokenizer_, todo, embed_, progress);
     const float* src = computed.data<float>();
-    for (size_t j = 0; j < todo.size(); ++j) std::memcpy(rows + todo_rows[j] * H, src + j * H, sizeof(float) * H);
+    for (size_t j = 0; j < todo.size(); ++j)
+      std::memcpy(rows + todo_rows[j] * H, src + j * H, sizeof(float) * H);
     if (cache_) cache_->insert(todo, src);
   }
   stats_.computed = static_cast<int64_t>(todo.size());

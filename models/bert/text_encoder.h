@@ -53,8 +53,8 @@ struct TextEncoderOptions {
   std::optional<bool> normalize;   // unset: whether sentence-transformers normalises
   int64_t max_length = 0;          // 0: sentence_bert_config.json's max_seq_length, else the tokenizer's
   int64_t batch_size = 32;
-  std::string cache_dir;                // "": no on-disk cache
-  EmbeddingCache::WarningFn warn;       // cache problems; unset: printed on stderr
+  std::string cache_dir;           // "": no on-disk cache
+  EmbeddingCache::WarningFn warn;  // cache problems; unset: printed on stderr
 };
 
 class TextEncoder {

@@ -16,7 +16,8 @@ namespace nlammr::testing {
 // The installed all-MiniLM-L6-v2 folder, or "" when it is absent.
 inline std::string installed_minilm_dir() {
   namespace fs = std::filesystem;
-  if (const char* env = std::getenv(kModelDirEnvVar); env && *env && fs::exists(fs::path(env) / "config.json"))
+  if (const char* env = std::getenv(kModelDirEnvVar);
+      env && *env && fs::exists(fs::path(env) / "config.json"))
     return env;
   const std::string dir = project_model_cache_dir();
   return fs::exists(fs::path(dir) / "model.safetensors") ? dir : std::string();

@@ -52,7 +52,8 @@ TEST_CASE("tiny BERT in all three storage variants matches transformers within 1
   const Tensor& ids = ref.at("input_ids");
   const Tensor& mask = ref.at("attention_mask");
   const Tensor& types = ref.at("token_type_ids");
-  for (TinyCase c : {TinyCase{"tiny", ""}, TinyCase{"tiny_fp16", "fp16_"}, TinyCase{"tiny_legacy_names", ""}}) {
+  for (TinyCase c :
+       {TinyCase{"tiny", ""}, TinyCase{"tiny_fp16", "fp16_"}, TinyCase{"tiny_legacy_names", ""}}) {
     CAPTURE(c.folder);
     const std::string dir = testing::fixture_path(std::string("bert/") + c.folder);
     auto model = load_bert_model(dir);
@@ -64,8 +65,8 @@ TEST_CASE("tiny BERT in all three storage variants matches transformers within 1
         testing::max_abs_diff_unpadded(out.last_hidden_state, ref.at(p + "last_hidden_state"), mask);
     const double pooler_err = testing::max_abs_diff(out.pooler_output, ref.at(p + "pooler_output"));
     const double mean_err = testing::max_abs_diff(pool(out, mask, Pooling::Mean), ref.at(p + "mean_pooled"));
-    MESSAGE(std::string(c.folder) << ": max abs error hidden " << hidden_err << ", pooler " << pooler_err << ", mean "
-                     << mean_err);
+    MESSAGE(std::string(c.folder) << ": max abs error hidden " << hidden_err << ", pooler " << pooler_err
+                                  << ", mean " << mean_err);
     CHECK(hidden_err < 1e-5);
     CHECK(pooler_err < 1e-5);
     CHECK(mean_err < 1e-5);
@@ -348,7 +349,8 @@ TEST_CASE("hidden dropout applies only in training mode with a generator") {
 // ---- errors ------------------------------------------------------------------------------------
 
 // A copy of the tiny checkpoint whose tensors `edit` may change.
-std::string edited_checkpoint(const TempDir& tmp, const std::function<void(std::map<std::string, Tensor>&)>& edit) {
+std::string edited_checkpoint(const TempDir& tmp,
+                              const std::function<void(std::map<std::string, Tensor>&)>& edit) {
   const std::string src = testing::fixture_path("bert/tiny");
   auto tensors = load_tensors(src + "/model.safetensors");
   edit(tensors);
@@ -359,7 +361,8 @@ std::string edited_checkpoint(const TempDir& tmp, const std::function<void(std::
 
 TEST_CASE("a missing tensor is an error naming the file, the tensor and its expected shape") {
   TempDir tmp("bert_missing");
-  const std::string dir = edited_checkpoint(tmp, [](auto& t) { t.erase("encoder.layer.1.output.dense.bias"); });
+  const std::string dir =
+      edited_checkpoint(tmp, [](auto& t) { t.erase("encoder.layer.1.output.dense.bias"); });
   const std::string err = error_of([&] { load_bert_model(dir); });
   CHECK(err.find("model.safetensors") != std::string::npos);
   CHECK(err.find("missing tensor 'encoder.layer.1.output.dense.bias'") != std::string::npos);
@@ -379,10 +382,10 @@ TEST_CASE("a wrong shape is an error with the expected and the actual shape") {
 
 TEST_CASE("an integer weight and duplicate names are errors") {
   TempDir tmp("bert_dtype");
-  std::string dir = edited_checkpoint(tmp, [](auto& t) {
-    t["pooler.dense.bias"] = Tensor::zeros({32}, DType::Int32);
-  });
-  CHECK(error_of([&] { load_bert_model(dir); }).find("'pooler.dense.bias' has dtype int32") != std::string::npos);
+  std::string dir =
+      edited_checkpoint(tmp, [](auto& t) { t["pooler.dense.bias"] = Tensor::zeros({32}, DType::Int32); });
+  CHECK(error_of([&] { load_bert_model(dir); }).find("'pooler.dense.bias' has dtype int32") !=
+        std::string::npos);
   TempDir tmp2("bert_duplicate");
   dir = edited_checkpoint(tmp2, [](auto& t) { t["bert.pooler.dense.bias"] = t.at("pooler.dense.bias"); });
   CHECK(error_of([&] { load_bert_model(dir); }).find("both stand for parameter 'pooler.dense.bias'") !=
@@ -402,19 +405,22 @@ TEST_CASE("without pooler tensors the model has no pooler, and pooler pooling sa
   BertOutput out = model->forward(in.ids, in.mask);
   CHECK_FALSE(out.pooler_output.defined());
   CHECK(pool(out, in.mask, Pooling::Mean).shape() == Shape{2, 32});
-  CHECK(error_of([&] { pool(out, in.mask, Pooling::Pooler); }).find("pooler.dense.weight") != std::string::npos);
+  CHECK(error_of([&] { pool(out, in.mask, Pooling::Pooler); }).find("pooler.dense.weight") !=
+        std::string::npos);
 
   // Half a pooler is a missing tensor, not "no pooler".
   TempDir tmp2("bert_half_pooler");
   const std::string half = edited_checkpoint(tmp2, [](auto& t) { t.erase("pooler.dense.bias"); });
-  CHECK(error_of([&] { load_bert_model(half); }).find("missing tensor 'pooler.dense.bias'") != std::string::npos);
+  CHECK(error_of([&] { load_bert_model(half); }).find("missing tensor 'pooler.dense.bias'") !=
+        std::string::npos);
 }
 
 TEST_CASE("a bad config.json or a missing weights file is an error naming the file") {
   TempDir tmp("bert_bad_config");
   const std::string dir = edited_checkpoint(tmp, [](auto&) {});
   write_file_atomic(dir + "/config.json", R"({"model_type": "bert", "vocab_size": 301, "hidden_size": 32,
-    "num_hidden_layers": 2, "num_attention_heads": 5, "intermediate_size": 64, "max_position_embeddings": 64})");
+    "num_hidden_layers": 2, "num_attention_heads": 5, "intermediate_size": 64,
+    "max_position_embeddings": 64})");
   std::string err = error_of([&] { load_bert_model(dir); });
   CHECK(err.find("config.json") != std::string::npos);
   CHECK(err.find("num_attention_heads") != std::string::npos);
@@ -432,8 +438,9 @@ TEST_CASE("inputs the model cannot take are errors") {
   Tensor long_ids = Tensor::zeros({1, 8}, DType::Int32);  // max_position_embeddings is 7
   CHECK(error_of([&] { model->forward(long_ids); }).find("longer than max_position_embeddings (7)") !=
         std::string::npos);
-  CHECK(error_of([&] { model->forward(Tensor::zeros({2, 3}, DType::Float32)); }).find("int32 or int64") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          model->forward(Tensor::zeros({2, 3}, DType::Float32));
+        }).find("int32 or int64") != std::string::npos);
   CHECK(error_of([&] {
           model->forward(Tensor::zeros({2, 3}, DType::Int32), Tensor::ones({2, 4}, DType::Int32));
         }).find("attention_mask has shape [2, 4]") != std::string::npos);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,12 @@ namespace {
 
 const std::string kTiny = testing::fixture_path("bert/tiny");
 
-const std::vector<std::string> kTexts = {"the patient has chest pain", "fever", "acute heart failure with 2 mg dose",
-                                         "insulin 10 units (at night)", "fever", "blood pressure 140/90 mmhg",
+const std::vector<std::string> kTexts = {"the patient has chest pain",
+                                         "fever",
+                                         "acute heart failure with 2 mg dose",
+                                         "insulin 10 units (at night)",
+                                         "fever",
+                                         "blood pressure 140/90 mmhg",
                                          "no pain, no fever; the patient is stable"};
 
 std::vector<std::string> warnings;
@@ -101,7 +106,8 @@ TEST_CASE("a second encoder finds every text in the cache and returns the same b
   CHECK(again.last_stats().cache_hits == 1);
   CHECK(again.last_stats().computed == 1);
   CHECK(shard_files(tmp.str()).size() == 2);
-  CHECK(testing::max_abs_diff(mixed, one_by_one({"fever", "stable chronic anemia"}, Pooling::Mean, false)) < 1e-5);
+  CHECK(testing::max_abs_diff(mixed, one_by_one({"fever", "stable chronic anemia"}, Pooling::Mean, false)) <
+        1e-5);
   CHECK(warnings.empty());
 }
 
@@ -231,7 +237,8 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(none.pooling == Pooling::Mean);
   CHECK_FALSE(none.normalize);
 
-  write("modules.json", R"([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+  write("modules.json",
+        R"([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
     {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}])");
   write("1_Pooling/config.json", R"({"word_embedding_dimension": 32, "pooling_mode_cls_token": true,
     "pooling_mode_mean_tokens": false})");
@@ -253,7 +260,8 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(error().find("pooling_mode_max_tokens is not implemented") != std::string::npos);
   CHECK(error().find("--pooling") != std::string::npos);
   write("modules.json", R"([{"type": "sentence_transformers.models.Dense", "path": "2_Dense"}])");
-  CHECK(error().find("module type 'sentence_transformers.models.Dense' is not implemented") != std::string::npos);
+  CHECK(error().find("module type 'sentence_transformers.models.Dense' is not implemented") !=
+        std::string::npos);
   write("modules.json", "[{");
   CHECK(error().find("modules.json: malformed JSON") != std::string::npos);
 
@@ -263,6 +271,28 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   CHECK(st.pooling == Pooling::Mean);
   CHECK(st.normalize);
   CHECK(st.max_seq_length == 256);
+}
+
+TEST_CASE("by default all-MiniLM-L6-v2 gives sentence-transformers' vectors: normalised mean, 256 tokens") {
+  const std::string minilm = testing::installed_minilm_dir();
+  if (minilm.empty()) NLAMMR_SKIP("all-MiniLM-L6-v2 is not installed (run scripts/setup.sh --deps)");
+  TextEncoderOptions o;
+  o.model_dir = minilm;
+  TextEncoder encoder(o);
+  CHECK(encoder.options().pooling == Pooling::Mean);
+  CHECK(encoder.options().normalize);
+  CHECK(encoder.options().max_length == 256);
+  const auto texts = nlohmann::json::parse(read_file(testing::fixture_path("bert/minilm_texts.json")))
+                         .at("pooled_texts")
+                         .get<std::vector<std::string>>();
+  Tensor ours = encoder.encode_texts(texts);
+  // The reference script checked that sentence-transformers' encode() equals
+  // the normalised mean-pooled vectors of the fixture (within 1e-5).
+  const auto ref = load_tensors(testing::fixture_path("bert/minilm_outputs.safetensors"));
+  Tensor expected = l2_normalize(ref.at("pooled_mean"));
+  const double err = testing::max_abs_diff(ours, expected);
+  MESSAGE("MiniLM encode vs normalised reference: max abs error " << err);
+  CHECK(err < 1e-5);
 }
 
 TEST_CASE("encoder errors name the problem") {

@@ -1,7 +1,6 @@
 // `nlammr encode` end to end: the program is run on the tiny checkpoint and
 // its output file read back.
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -37,7 +36,8 @@ const std::string kTiny = testing::fixture_path("bert/tiny");
 
 TEST_CASE("encode writes one vector per text with the options in the metadata, and uses the cache") {
   TempDir tmp("cli_encode");
-  write_file_atomic(tmp.str() + "/texts.jsonl", "{\"text\": \"chest pain\"}\n\"fever\"\n{\"text\": \"chest pain\"}\n");
+  write_file_atomic(tmp.str() + "/texts.jsonl",
+                    "{\"text\": \"chest pain\"}\n\"fever\"\n{\"text\": \"chest pain\"}\n");
   const std::string common = "encode --model " + kTiny + " --input " + tmp.str() + "/texts.jsonl --cache " +
                              tmp.str() + "/cache --threads 1 --batch 2";
   Run first = run_nlammr(common + " --output " + tmp.str() + "/a.safetensors", tmp);
@@ -67,8 +67,9 @@ TEST_CASE("encode writes one vector per text with the options in the metadata, a
   CHECK(read_file(tmp.str() + "/b.safetensors") == read_file(tmp.str() + "/a.safetensors"));
 
   // Options change the vectors and the metadata.
-  Run cls = run_nlammr("encode --model " + kTiny + " --input " + tmp.str() + "/texts.jsonl --no-cache --pooling cls " +
-                           "--normalize --max-length 8 --output " + tmp.str() + "/c.safetensors",
+  Run cls = run_nlammr("encode --model " + kTiny + " --input " + tmp.str() +
+                           "/texts.jsonl --no-cache --pooling cls " + "--normalize --max-length 8 --output " +
+                           tmp.str() + "/c.safetensors",
                        tmp);
   REQUIRE(cls.status == 0);
   SafeTensorsFile c = SafeTensorsFile::open(tmp.str() + "/c.safetensors");
@@ -84,21 +85,21 @@ TEST_CASE("encode writes one vector per text with the options in the metadata, a
 TEST_CASE("encode reports bad input with the file and line, and fails") {
   TempDir tmp("cli_encode_errors");
   write_file_atomic(tmp.str() + "/bad.jsonl", "\"ok\"\n{\"label\": 1}\n");
-  Run bad = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() + "/bad.jsonl --output " +
-                           tmp.str() + "/o.safetensors",
+  Run bad = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() +
+                           "/bad.jsonl --output " + tmp.str() + "/o.safetensors",
                        tmp);
   CHECK(bad.status != 0);
   CHECK(bad.output.find("bad.jsonl:2: the object has no \"text\" string") != std::string::npos);
 
-  Run missing = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() + "/missing.txt --output " +
-                               tmp.str() + "/o.safetensors",
+  Run missing = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() +
+                               "/missing.txt --output " + tmp.str() + "/o.safetensors",
                            tmp);
   CHECK(missing.status != 0);
   CHECK(missing.output.find("missing.txt") != std::string::npos);
 
   write_file_atomic(tmp.str() + "/good.txt", "fever\n");
-  Run model = run_nlammr("encode --model " + tmp.str() + "/nowhere --input " + tmp.str() + "/good.txt --output " +
-                             tmp.str() + "/o.safetensors",
+  Run model = run_nlammr("encode --model " + tmp.str() + "/nowhere --input " + tmp.str() +
+                             "/good.txt --output " + tmp.str() + "/o.safetensors",
                          tmp);
   CHECK(model.status != 0);
   CHECK(model.output.find("nowhere") != std::string::npos);

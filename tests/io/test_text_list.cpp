@@ -33,8 +33,10 @@ TEST_CASE("JSONL: objects with a text field or plain strings") {
   const std::string content = "{\"text\": \"chest pain\", \"id\": 3}\n\"fever \\u00e9\"\n\n";
   CHECK(parse_text_list(content, TextListFormat::Jsonl, "x") == Texts{"chest pain", "fever \xc3\xa9"});
   // Detected by extension.
-  CHECK(parse_text_list(content, TextListFormat::Auto, "codes.jsonl") == Texts{"chest pain", "fever \xc3\xa9"});
-  CHECK(parse_text_list(content, TextListFormat::Auto, "codes.txt").size() == 3);  // lines, the blank one kept
+  CHECK(parse_text_list(content, TextListFormat::Auto, "codes.jsonl") ==
+        Texts{"chest pain", "fever \xc3\xa9"});
+  CHECK(parse_text_list(content, TextListFormat::Auto, "codes.txt").size() ==
+        3);  // lines, the blank one kept
   CHECK(detect_text_list_format("a.ndjson") == TextListFormat::Jsonl);
   CHECK(detect_text_list_format("a.tsv") == TextListFormat::Lines);
 }
@@ -47,7 +49,8 @@ TEST_CASE("JSONL errors name the file and the line") {
   CHECK(error_of("{\"text\": \n", TextListFormat::Jsonl, "in.jsonl").find("in.jsonl:1: malformed JSON") == 0);
   CHECK(error_of("{\"text\": 5}\n", TextListFormat::Jsonl, "in.jsonl").find("no \"text\" string") !=
         std::string::npos);
-  CHECK_THROWS_WITH(parse_text_list_format("csv"), "unknown input format 'csv' (choose auto, lines or jsonl)");
+  CHECK_THROWS_WITH(parse_text_list_format("csv"),
+                    "unknown input format 'csv' (choose auto, lines or jsonl)");
   CHECK_THROWS_WITH(read_text_list("/nonexistent/texts.txt"), doctest::Contains("/nonexistent/texts.txt"));
 }
 

@@ -40,7 +40,8 @@ void run_encode(const EncodeArgs& args) {
   if (args.no_normalize) options.normalize = false;
   options.max_length = args.max_length;
   options.batch_size = args.batch;
-  if (!args.no_cache) options.cache_dir = args.cache_dir.empty() ? default_embedding_cache_dir() : args.cache_dir;
+  if (!args.no_cache)
+    options.cache_dir = args.cache_dir.empty() ? default_embedding_cache_dir() : args.cache_dir;
   TextEncoder encoder(options);
 
   ProgressBar bar("encode", "texts");
@@ -73,10 +74,13 @@ void run_encode(const EncodeArgs& args) {
 void add_encode_command(CLI::App& app) {
   auto args = std::make_shared<EncodeArgs>();
   auto* cmd = app.add_subcommand("encode", "Encode texts into sentence vectors with a BERT checkpoint");
-  cmd->add_option("--model", args->model, "Checkpoint folder (default: $NLAMMR_MODEL, then all-MiniLM-L6-v2)");
-  cmd->add_option("--input", args->input, "Texts: one per line, or JSONL ({\"text\": ...} or a string per line)")
+  cmd->add_option("--model", args->model,
+                  "Checkpoint folder (default: $NLAMMR_MODEL, then all-MiniLM-L6-v2)");
+  cmd->add_option("--input", args->input,
+                  "Texts: one per line, or JSONL ({\"text\": ...} or a string per line)")
       ->required();
-  cmd->add_option("--output", args->output, "Output .safetensors file (tensor 'embeddings' [n, d])")->required();
+  cmd->add_option("--output", args->output, "Output .safetensors file (tensor 'embeddings' [n, d])")
+      ->required();
   cmd->add_option("--format", args->format, "Input format: auto (by extension), lines or jsonl")
       ->capture_default_str();
   cmd->add_option("--pooling", args->pooling,
@@ -84,12 +88,18 @@ void add_encode_command(CLI::App& app) {
   auto* normalize = cmd->add_flag("--normalize", args->normalize, "L2-normalise the vectors");
   auto* no_normalize = cmd->add_flag("--no-normalize", args->no_normalize, "Do not L2-normalise the vectors");
   normalize->excludes(no_normalize);
-  cmd->add_option("--batch", args->batch, "Texts per forward pass")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--max-length", args->max_length,
-                  "Truncation length in tokens (default: sentence-transformers' max_seq_length, else the model's)")
+  cmd->add_option("--batch", args->batch, "Texts per forward pass")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", args->threads, "CPU threads (default: all)")->check(CLI::PositiveNumber);
-  cmd->add_option("--cache", args->cache_dir, "Embedding cache folder (default: $NLAMMR_CACHE, else .cache/embeddings)");
+  cmd->add_option(
+         "--max-length", args->max_length,
+         "Truncation length in tokens (default: sentence-transformers' max_seq_length, else the model's)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", args->threads,
+                  "CPU threads (default: all; on a busy machine also set OMP_WAIT_POLICY=passive)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--cache", args->cache_dir,
+                  "Embedding cache folder (default: $NLAMMR_CACHE, else .cache/embeddings)");
   cmd->add_flag("--no-cache", args->no_cache, "Neither read nor write the embedding cache");
   cmd->callback([args] { run_encode(*args); });
 }
