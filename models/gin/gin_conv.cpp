@@ -6,8 +6,11 @@ namespace nlammr {
 
 Tensor gin_message_sum(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
                        const Tensor& dst_offsets) {
-  Tensor messages = relu(index_select(x, src) + edge_emb);  // [E, d], one per directed edge
-  return segment_sum(messages, dst_offsets);                // [N, d]: edges are grouped by destination
+  // One fused op: gather the source rows, add the edge embeddings, ReLU, and
+  // sum each destination's CSR segment, without materialising the [E, d]
+  // messages. It equals segment_sum(relu(index_select(x, src) + edge_emb),
+  // dst_offsets) exactly (tests/engine/test_gin_aggregate.cpp).
+  return gin_aggregate(x, edge_emb, src, dst_offsets);
 }
 
 GinConv::GinConv(int64_t dim, Generator& gen, DType dtype) {

@@ -23,9 +23,8 @@ namespace nlammr {
 // The aggregation step on its own: for each node v, the sum over its incoming
 // edges (CSR order) of relu(x[src[e]] + edge_emb[e]). x [N, d], edge_emb
 // [E, d] in CSR order, src [E], dst_offsets [N + 1] -> [N, d]; a node without
-// incoming edges gets 0. Written with engine ops (gather, add, relu, segment
-// sum: deterministic, no atomics); kept in one function so that a fused
-// kernel can replace it without touching the layer.
+// incoming edges gets 0. Runs the engine's fused gin_aggregate op (one
+// kernel on CPU and CUDA, deterministic, no atomics in the forward).
 Tensor gin_message_sum(const Tensor& x, const Tensor& edge_emb, const Tensor& src, const Tensor& dst_offsets);
 
 class GinConv : public nn::Module {
