@@ -251,7 +251,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
                            {"seconds", seconds}};
     summary.epochs_run = epoch;
-    if (val.jaccard > summary.best_val_jaccard) {
+    if (summary.best_epoch == 0 || val.jaccard > summary.best_val_jaccard) {
       summary.best_val_jaccard = val.jaccard;
       summary.best_epoch = epoch;
       epochs_without_improvement = 0;

@@ -1,7 +1,6 @@
 // `nlammr encode` end to end: the program is run on the tiny checkpoint and
 // its output file read back.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +12,7 @@
 #include "io/tensor_file.h"
 #include "models/bert/text_encoder.h"
 #include "tests/bert/temp_dir.h"
+#include "tests/cli/cli_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
@@ -20,17 +20,8 @@ using nlammr::testing::TempDir;
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-Run run_nlammr(const std::string& args, const TempDir& tmp) {
-  const std::string log = tmp.str() + "/log.txt";
-  const std::string cmd = std::string(NLAMMR_BINARY_DIR) + "/nlammr " + args + " > " + log + " 2>&1";
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_file(log)};
-}
+using Run = nlammr::testing::CliRun;
+using nlammr::testing::run_nlammr;
 
 const std::string kTiny = testing::fixture_path("bert/tiny");
 
