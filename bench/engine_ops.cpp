@@ -33,18 +33,19 @@ struct Result {
   std::optional<Timing> eigen;
 };
 
-std::vector<Result> run_cases(const std::vector<CaseSpec>& cases, const std::vector<int>& thread_counts) {
+std::vector<Result> run_cases(const std::vector<CaseSpec>& cases, const std::vector<int>& thread_counts,
+                              const TimingBudget& budget) {
   std::vector<Result> results;
   for (const CaseSpec& spec : cases) {
     CaseRun run = spec.make();
     for (int threads : thread_counts) {
       omp_set_num_threads(threads);
-      Result r{spec.name, threads, spec.flops, measure(run.nlammr), std::nullopt};
+      Result r{spec.name, threads, spec.flops, measure(run.nlammr, budget), std::nullopt};
       if (run.eigen) {
         // Eigen's own parallel GEMM, as Eigen is meant to be used; then back
         // to one thread, which the engine's tiled GEMM relies on.
         Eigen::setNbThreads(threads);
-        r.eigen = measure(run.eigen);
+        r.eigen = measure(run.eigen, budget);
         Eigen::setNbThreads(1);
       }
       std::fprintf(stderr, "  %-48s threads=%d  nlammr %9.3f ms%s\n", spec.name.c_str(), threads,
@@ -162,7 +163,7 @@ std::vector<int> parse_threads(const std::string& list) {
 int main(int argc, char** argv) {
   using namespace nlammr::bench;
   CLI::App app{"CPU benchmarks of the nlammr engine against Eigen and PyTorch"};
-  std::string threads_list = "1,2", torch_json, json_out, filter;
+  std::string threads_list = "1,2", torch_json, json_out, filter, clock = "wall";
   bool quick = false;
   app.add_option("--threads", threads_list, "comma-separated thread counts");
   app.add_option("--torch-json", torch_json,
@@ -170,6 +171,8 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_out, "write the nlammr and Eigen results to this JSON file");
   app.add_option("--filter", filter, "run only cases whose name contains this text");
   app.add_flag("--quick", quick, "small sizes only (a smoke run)");
+  app.add_option("--clock", clock, "wall (default) or cpu: process CPU time, stable under load for 1 thread")
+      ->check(CLI::IsMember({"wall", "cpu"}));
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -179,7 +182,9 @@ int main(int argc, char** argv) {
       if (filter.empty() || c.name.find(filter) != std::string::npos) cases.push_back(std::move(c));
     const auto torch =
         torch_json.empty() ? std::map<std::pair<std::string, int>, Timing>{} : read_torch(torch_json);
-    std::vector<Result> results = run_cases(cases, threads);
+    TimingBudget budget;
+    budget.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
+    std::vector<Result> results = run_cases(cases, threads, budget);
     if (!json_out.empty()) write_json(json_out, results);
     print_table(results, torch);
   } catch (const std::exception& e) {

@@ -18,24 +18,26 @@ import torch
 import torch.nn.functional as F
 
 
-def measure(call, warmup_s=0.05, sample_s=0.02, total_s=0.6, min_samples=5, max_samples=50):
-    """Median and minimum seconds per call, as in bench/harness.h."""
+def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s=0.6, min_samples=5,
+            max_samples=50):
+    """Median and minimum seconds per call, as in bench/harness.h. `clock` is
+    time.perf_counter (wall) or time.process_time (CPU time of the process)."""
     warm_calls = 0
-    start = time.perf_counter()
+    start = clock()
     while True:
         call()
         warm_calls += 1
-        if time.perf_counter() - start >= warmup_s:
+        if clock() - start >= warmup_s:
             break
-    estimate = (time.perf_counter() - start) / warm_calls
+    estimate = (clock() - start) / warm_calls
     calls = max(1, int(-(-sample_s // max(estimate, 1e-9))))
     samples = min(max(int(total_s / (estimate * calls)), min_samples), max_samples)
     per_call = []
     for _ in range(samples):
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(calls):
             call()
-        per_call.append((time.perf_counter() - t0) / calls)
+        per_call.append((clock() - t0) / calls)
     return {"median_s": statistics.median(per_call), "min_s": min(per_call), "samples": samples,
             "calls_per_sample": calls}
 
@@ -156,6 +158,8 @@ def main():
     parser.add_argument("--out", help="where to write the results (JSON)")
     parser.add_argument("--filter", default="")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall time, or CPU time of the process (stable under load for 1 thread)")
     parser.add_argument("--describe", action="store_true",
                         help="print the PyTorch build in one line and exit")
     args = parser.parse_args()
@@ -175,7 +179,7 @@ def main():
         call = make()
         for n in threads:
             torch.set_num_threads(n)
-            timing = measure(call)
+            timing = measure(call, time.perf_counter if args.clock == "wall" else time.process_time)
             print(f"  {name:48s} threads={n}  torch {timing['min_s'] * 1e3:9.3f} ms", flush=True)
             results.append({"case": name, "threads": n, "flops": flops, **timing})
     with open(args.out, "w") as f:

@@ -6,7 +6,14 @@
 // least interference from other processes, which is the better estimate on a
 // shared machine. bench/engine_ops_torch.py follows the same procedure so the
 // two sides are comparable.
+//
+// Two clocks: wall time (what a user waits for; the default), or the CPU time
+// of the whole process. CPU time leaves out the time a busy machine keeps the
+// process waiting, so single-thread timings stay stable under load; with
+// several threads it adds up all threads, so it cannot show parallel speed-up.
 #pragma once
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +21,17 @@
 #include <vector>
 
 namespace nlammr::bench {
+
+enum class Clock { Wall, ProcessCpu };
+
+inline double now_seconds(Clock clock) {
+  if (clock == Clock::ProcessCpu) {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 struct Timing {
   double median_s = 0.0;  // per call
@@ -28,22 +46,20 @@ struct TimingBudget {
   double total_s = 0.6;    // time spent sampling, roughly
   int min_samples = 5;
   int max_samples = 50;
+  Clock clock = Clock::Wall;
 };
-
-inline double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 template <typename F>
 Timing measure(F&& call, const TimingBudget& budget = {}) {
   // Warm-up: first-touch page faults, allocator caches, thread pool start.
+  auto since = [&](double start) { return now_seconds(budget.clock) - start; };
   int warm_calls = 0;
-  const auto warm_start = std::chrono::steady_clock::now();
+  const double warm_start = now_seconds(budget.clock);
   do {
     call();
     ++warm_calls;
-  } while (seconds_since(warm_start) < budget.warmup_s);
-  const double estimate = seconds_since(warm_start) / warm_calls;
+  } while (since(warm_start) < budget.warmup_s);
+  const double estimate = since(warm_start) / warm_calls;
 
   Timing t;
   t.calls_per_sample = std::max(1, static_cast<int>(std::ceil(budget.sample_s / std::max(estimate, 1e-9))));
@@ -54,9 +70,9 @@ Timing measure(F&& call, const TimingBudget& budget = {}) {
   std::vector<double> per_call;
   per_call.reserve(t.samples);
   for (int s = 0; s < t.samples; ++s) {
-    const auto start = std::chrono::steady_clock::now();
+    const double start = now_seconds(budget.clock);
     for (int c = 0; c < t.calls_per_sample; ++c) call();
-    per_call.push_back(seconds_since(start) / t.calls_per_sample);
+    per_call.push_back(since(start) / t.calls_per_sample);
   }
   std::sort(per_call.begin(), per_call.end());
   t.min_s = per_call.front();

@@ -3,12 +3,15 @@
 # in bench/engine_ops_torch.py) and prints one Markdown table of ratios, with
 # the machine it ran on.
 #
-#   bench/run_engine_bench.sh [--build-dir build] [--threads 1,2] [--filter TEXT] [--quick] [--out-dir DIR]
+#   bench/run_engine_bench.sh [--build-dir build] [--threads 1,2] [--filter TEXT] [--quick]
+#                             [--clock wall|cpu] [--out-dir DIR]
 #
 # Build first: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNLAMMR_CUDA=OFF
 #              cmake --build build --target engine_ops
-# Timings are only meaningful on an otherwise idle machine: the load average
-# is printed before and after so a reader can tell.
+# Wall-clock timings are only meaningful on an otherwise idle machine: the
+# load average is printed before and after so a reader can tell. On a busy
+# machine, --clock cpu (process CPU time) still gives stable single-thread
+# numbers, but cannot show the speed-up of several threads.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +20,7 @@ threads="1,2"
 filter=""
 quick=()
 out_dir=""
+clock="wall"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir="$2"; shift 2 ;;
@@ -24,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --filter) filter="$2"; shift 2 ;;
     --quick) quick=(--quick); shift ;;
     --out-dir) out_dir="$2"; shift 2 ;;
+    --clock) clock="$2"; shift 2 ;;
     *) echo "run_engine_bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -50,16 +55,15 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 cpu_model="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 simd_flags="$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f)$' | tr '\n' ' ')"
 echo "- CPU: $cpu_model, $(nproc) cores visible, SIMD: $simd_flags"
-echo "- thread counts: $threads"
+echo "- thread counts: $threads; clock: $clock"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- OPENBLAS_CORETYPE: ${OPENBLAS_CORETYPE:-unset}"
 echo "- PyTorch: $(python3 "$root/bench/engine_ops_torch.py" --describe)"
 echo
 
-python3 "$root/bench/engine_ops_torch.py" --threads "$threads" --filter "$filter" "${quick[@]}" \
-  --out "$out_dir/torch.json" >&2
-"$bench" --threads "$threads" --filter "$filter" "${quick[@]}" --torch-json "$out_dir/torch.json" \
-  --json "$out_dir/nlammr.json" > "$out_dir/table.md"
+common=(--threads "$threads" --filter "$filter" --clock "$clock" "${quick[@]}")
+python3 "$root/bench/engine_ops_torch.py" "${common[@]}" --out "$out_dir/torch.json" >&2
+"$bench" "${common[@]}" --torch-json "$out_dir/torch.json" --json "$out_dir/nlammr.json" > "$out_dir/table.md"
 
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- raw results: $out_dir/torch.json, $out_dir/nlammr.json"
