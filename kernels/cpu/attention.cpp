@@ -24,6 +24,7 @@
 
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
 namespace {
@@ -78,13 +79,10 @@ void forward_head(const T* q, const T* k, const T* v, const uint8_t* mask, const
           continue;
         }
         const T correction = std::exp(m[r] - m_new);  // exp(-inf) = 0 on the first block
-        T row_sum = 0;
-        for (int64_t c = 0; c < cols; ++c) {
-          const T p = std::exp(s(r, c) - m_new);
-          s(r, c) = p;
-          row_sum += p;
-        }
-        l[r] = l[r] * correction + row_sum;
+        T* p = s.row(r).data();
+        for (int64_t c = 0; c < cols; ++c) p[c] = cpu::fast_exp(p[c] - m_new);
+        const double row_sum = cpu::lane_sum(cols, [p](int64_t c) { return static_cast<double>(p[c]); });
+        l[r] = l[r] * correction + static_cast<T>(row_sum);
         acc.row(r) *= correction;
         m[r] = m_new;
       }
@@ -127,8 +125,12 @@ void backward_head(const T* q, const T* k, const T* v, const T* o, const T* lse,
       block_scores(q + q0 * n.d, k + k0 * n.d, mask ? mask + k0 : nullptr, rows, cols, n.d, scale, p);
       for (int64_t r = 0; r < rows; ++r) {
         const T row_lse = lse[q0 + r];
-        for (int64_t c = 0; c < cols; ++c)
-          p(r, c) = row_lse == neg_inf ? T(0) : std::exp(p(r, c) - row_lse);
+        T* pr = p.row(r).data();
+        if (row_lse == neg_inf) {  // every key masked: no probabilities
+          std::fill(pr, pr + cols, T(0));
+          continue;
+        }
+        for (int64_t c = 0; c < cols; ++c) pr[c] = cpu::fast_exp(pr[c] - row_lse);
       }
       gvb.noalias() += p.transpose() * gob;
       dp.noalias() = gob * vb.transpose();
