@@ -88,9 +88,13 @@ void CpuBackend::layernorm_backward(const Tensor& x, const Tensor& weight, const
       auto g_at = [&](int64_t i) { return static_cast<double>(gr[i] * w.data[i]); };
       const double mean_g = cpu::lane_sum(n, g_at) / n;
       const double mean_gx = cpu::lane_sum(n, [&](int64_t i) { return g_at(i) * (xr[i] - mu) * rs; }) / n;
+      // The sums above need double; this elementwise step does not, and in
+      // T it runs on twice as many elements per vector instruction.
+      const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
+      const T mean_g_t = static_cast<T>(mean_g), mean_gx_t = static_cast<T>(mean_gx);
       for (int64_t i = 0; i < n; ++i) {
-        const double xhat = (xr[i] - mu) * rs;
-        out[i] = static_cast<T>(rs * (g_at(i) - mean_g - xhat * mean_gx));
+        const T xhat = (xr[i] - mu_t) * rs_t;
+        out[i] = rs_t * (gr[i] * w.data[i] - mean_g_t - xhat * mean_gx_t);
       }
     }
     // Parameter gradients: sums over rows, one task per block of columns,
