@@ -171,6 +171,10 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_out, "write the nlammr and Eigen results to this JSON file");
   app.add_option("--filter", filter, "run only cases whose name contains this text");
   app.add_flag("--quick", quick, "small sizes only (a smoke run)");
+  double seconds_per_case = 0.6;
+  app.add_option("--seconds-per-case", seconds_per_case,
+                 "time spent sampling each case and thread count (longer: more robust minima)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--clock", clock, "wall (default) or cpu: process CPU time, stable under load for 1 thread")
       ->check(CLI::IsMember({"wall", "cpu"}));
   CLI11_PARSE(app, argc, argv);
@@ -184,6 +188,7 @@ int main(int argc, char** argv) {
         torch_json.empty() ? std::map<std::pair<std::string, int>, Timing>{} : read_torch(torch_json);
     TimingBudget budget;
     budget.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
+    budget.total_s = seconds_per_case;
     std::vector<Result> results = run_cases(cases, threads, budget);
     if (!json_out.empty()) write_json(json_out, results);
     print_table(results, torch);

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 
 def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s=0.6, min_samples=5,
-            max_samples=50):
+            max_samples=1000):
     """Median and minimum seconds per call, as in bench/harness.h. `clock` is
     time.perf_counter (wall) or time.process_time (CPU time of the process)."""
     warm_calls = 0
@@ -158,6 +158,8 @@ def main():
     parser.add_argument("--out", help="where to write the results (JSON)")
     parser.add_argument("--filter", default="")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seconds-per-case", type=float, default=0.6,
+                        help="time spent sampling each case and thread count")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall time, or CPU time of the process (stable under load for 1 thread)")
     parser.add_argument("--describe", action="store_true",
@@ -179,7 +181,8 @@ def main():
         call = make()
         for n in threads:
             torch.set_num_threads(n)
-            timing = measure(call, time.perf_counter if args.clock == "wall" else time.process_time)
+            clock = time.perf_counter if args.clock == "wall" else time.process_time
+            timing = measure(call, clock, total_s=args.seconds_per_case)
             print(f"  {name:48s} threads={n}  torch {timing['min_s'] * 1e3:9.3f} ms", flush=True)
             results.append({"case": name, "threads": n, "flops": flops, **timing})
     with open(args.out, "w") as f:

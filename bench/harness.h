@@ -45,7 +45,7 @@ struct TimingBudget {
   double sample_s = 0.02;  // aim for samples at least this long
   double total_s = 0.6;    // time spent sampling, roughly
   int min_samples = 5;
-  int max_samples = 50;
+  int max_samples = 1000;
   Clock clock = Clock::Wall;
 };
 

@@ -4,7 +4,7 @@
 # the machine it ran on.
 #
 #   bench/run_engine_bench.sh [--build-dir build] [--threads 1,2] [--filter TEXT] [--quick]
-#                             [--clock wall|cpu] [--out-dir DIR]
+#                             [--clock wall|cpu] [--seconds-per-case S] [--out-dir DIR]
 #
 # Build first: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNLAMMR_CUDA=OFF
 #              cmake --build build --target engine_ops
@@ -21,6 +21,7 @@ filter=""
 quick=()
 out_dir=""
 clock="wall"
+seconds="0.6"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir="$2"; shift 2 ;;
@@ -29,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=(--quick); shift ;;
     --out-dir) out_dir="$2"; shift 2 ;;
     --clock) clock="$2"; shift 2 ;;
+    --seconds-per-case) seconds="$2"; shift 2 ;;
     *) echo "run_engine_bench.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -55,13 +57,14 @@ echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 cpu_model="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 simd_flags="$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f)$' | tr '\n' ' ')"
 echo "- CPU: $cpu_model, $(nproc) cores visible, SIMD: $simd_flags"
-echo "- thread counts: $threads; clock: $clock"
+echo "- thread counts: $threads; clock: $clock; sampling per case: $seconds s"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- OPENBLAS_CORETYPE: ${OPENBLAS_CORETYPE:-unset}"
 echo "- PyTorch: $(python3 "$root/bench/engine_ops_torch.py" --describe)"
 echo
 
-common=(--threads "$threads" --filter "$filter" --clock "$clock" "${quick[@]}")
+common=(--threads "$threads" --filter "$filter" --clock "$clock" --seconds-per-case "$seconds")
+common+=("${quick[@]}")
 python3 "$root/bench/engine_ops_torch.py" "${common[@]}" --out "$out_dir/torch.json" >&2
 "$bench" "${common[@]}" --torch-json "$out_dir/torch.json" --json "$out_dir/nlammr.json" > "$out_dir/table.md"
 
