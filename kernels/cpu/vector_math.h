@@ -16,7 +16,8 @@
 // Determinism: the same scalar code runs for every element, whether the
 // compiler puts it in the vector body of a loop or in its scalar tail, and a
 // lane sum depends only on the length of its input. Results therefore do not
-// depend on how work is split between threads.
+// depend on how work is split between threads (tests/engine/
+// test_determinism.cpp checks this at sizes that split vector blocks).
 #pragma once
 
 #include <cmath>
