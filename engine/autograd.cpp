@@ -75,12 +75,21 @@ std::vector<TensorImpl*> topological_order(TensorImpl* root) {
   return order;
 }
 
+// True when nothing but `g` itself refers to its memory, and that memory is
+// exactly g's packed elements: no other handle, no view, no larger buffer.
+bool sole_owner_of_packed_memory(const Tensor& g) {
+  return g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() && g.offset() == 0 &&
+         g.storage()->nbytes() == static_cast<size_t>(g.numel()) * dtype_size(g.dtype());
+}
+
 // Leaves keep their gradient across backward calls (accumulation, as in
-// PyTorch). The first gradient is copied so that later in-place accumulation
-// never writes into a tensor that another consumer still holds.
-void accumulate_leaf_grad(TensorImpl* leaf, const Tensor& g) {
+// PyTorch). Later accumulation adds in place, so the first gradient must not
+// be a tensor that anyone else still holds: the caller's seed, a view, or a
+// tensor a backward closure handed to two inputs is copied. A gradient this
+// pass owns alone (usually a fresh kernel output) is kept without a copy.
+void accumulate_leaf_grad(TensorImpl* leaf, Tensor g) {
   if (!leaf->grad.defined()) {
-    leaf->grad = g.clone();
+    leaf->grad = sole_owner_of_packed_memory(g) ? std::move(g) : g.clone();
   } else {
     backend_for(g.device()).binary(BinaryOp::Add, leaf->grad, g, leaf->grad);
   }
@@ -116,7 +125,7 @@ void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph
 
     Node* node = t->grad_fn.get();
     if (!node) {
-      accumulate_leaf_grad(t, g);
+      accumulate_leaf_grad(t, std::move(g));
       continue;
     }
     if (node->released)

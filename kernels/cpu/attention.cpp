@@ -24,6 +24,7 @@
 
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
 namespace {
@@ -57,25 +58,6 @@ void block_scores(const T* q, const T* k, const uint8_t* mask, int64_t rows, int
       if (!mask[c]) s.col(c).setConstant(-std::numeric_limits<T>::infinity());
 }
 
-// Whether keys k0 .. k0 + cols contain a masked one.
-bool masks_any(const uint8_t* mask, int64_t k0, int64_t cols) {
-  if (!mask) return false;
-  for (int64_t c = 0; c < cols; ++c)
-    if (!mask[k0 + c]) return true;
-  return false;
-}
-
-// s[r, :] = exp(s[r, :] - shift) for a whole row at once, which Eigen
-// vectorises (std::exp per element made the exponentials the attention
-// kernel's largest cost). Masked keys (score -inf) are set to exactly 0.
-template <typename T>
-void exponentiate_row(Matrix<T>& s, int64_t r, T shift, const uint8_t* mask) {
-  s.row(r).array() = (s.row(r).array() - shift).exp();
-  if (mask)
-    for (int64_t c = 0; c < s.cols(); ++c)
-      if (!mask[c]) s(r, c) = T(0);
-}
-
 template <typename T>
 void forward_head(const T* q, const T* k, const T* v, const uint8_t* mask, const Dims& n, T scale, T* out,
                   T* lse) {
@@ -90,7 +72,6 @@ void forward_head(const T* q, const T* k, const T* v, const uint8_t* mask, const
     for (int64_t k0 = 0; k0 < n.sk; k0 += kBlockK) {
       const int64_t cols = std::min(kBlockK, n.sk - k0);
       block_scores(q + q0 * n.d, k + k0 * n.d, mask ? mask + k0 : nullptr, rows, cols, n.d, scale, s);
-      const uint8_t* block_mask = masks_any(mask, k0, cols) ? mask + k0 : nullptr;
       for (int64_t r = 0; r < rows; ++r) {
         const T m_new = std::max(m[r], s.row(r).maxCoeff());
         if (m_new == neg_inf) {  // every key so far masked: nothing to add
@@ -98,8 +79,10 @@ void forward_head(const T* q, const T* k, const T* v, const uint8_t* mask, const
           continue;
         }
         const T correction = std::exp(m[r] - m_new);  // exp(-inf) = 0 on the first block
-        exponentiate_row(s, r, m_new, block_mask);
-        l[r] = l[r] * correction + s.row(r).sum();
+        T* p = s.row(r).data();
+        for (int64_t c = 0; c < cols; ++c) p[c] = cpu::fast_exp(p[c] - m_new);
+        const double row_sum = cpu::lane_sum(cols, [p](int64_t c) { return static_cast<double>(p[c]); });
+        l[r] = l[r] * correction + static_cast<T>(row_sum);
         acc.row(r) *= correction;
         m[r] = m_new;
       }
@@ -142,13 +125,17 @@ void backward_head(const T* q, const T* k, const T* v, const T* o, const T* lse,
       block_scores(q + q0 * n.d, k + k0 * n.d, mask ? mask + k0 : nullptr, rows, cols, n.d, scale, p);
       for (int64_t r = 0; r < rows; ++r) {
         const T row_lse = lse[q0 + r];
-        if (row_lse == neg_inf) p.row(r).setZero();
-        else exponentiate_row(p, r, row_lse, masks_any(mask, k0, cols) ? mask + k0 : nullptr);
+        T* pr = p.row(r).data();
+        if (row_lse == neg_inf) {  // every key masked: no probabilities
+          std::fill(pr, pr + cols, T(0));
+          continue;
+        }
+        for (int64_t c = 0; c < cols; ++c) pr[c] = cpu::fast_exp(pr[c] - row_lse);
       }
       gvb.noalias() += p.transpose() * gob;
       dp.noalias() = gob * vb.transpose();
-      for (int64_t r = 0; r < rows; ++r)  // dS
-        dp.row(r).array() = p.row(r).array() * (dp.row(r).array() - dsum[q0 + r]);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c) dp(r, c) = p(r, c) * (dp(r, c) - dsum[q0 + r]);  // dS
       Block<T>(gq + q0 * n.d, rows, n.d).noalias() += scale * (dp * kb);
       gkb.noalias() += scale * (dp.transpose() * qb);
     }

@@ -1,10 +1,27 @@
 // Elementwise kernels: unary ops, their backward, and broadcast binary ops.
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/elementwise_math.h"
-#include "kernels/cpu/gelu.h"
 #include "kernels/cpu/strided.h"
+#include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
+namespace {
+
+// GELU with erf, BERT's activation, as in math::unary / unary_derivative but
+// with cpu::fast_erf and cpu::fast_exp, which vectorise for float (see
+// vector_math.h; float64 keeps std::erf and std::exp).
+template <typename T>
+T gelu_erf(T x) {
+  return T(0.5) * x * (T(1) + cpu::fast_erf(x / T(math::kSqrt2)));
+}
+
+template <typename T>
+T gelu_erf_derivative(T x) {
+  return T(0.5) * (T(1) + cpu::fast_erf(x / T(math::kSqrt2))) +
+         x * T(math::kInvSqrt2Pi) * cpu::fast_exp(T(-0.5) * x * x);
+}
+
+}  // namespace
 
 // One loop over a strided input and a packed output; `f` is the scalar op.
 template <typename T, typename F>
@@ -24,7 +41,6 @@ static void unary_loop(const Tensor& x, const Tensor& y, F f) {
 }
 
 void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alpha) {
-  if (cpu::gelu_float32_packed(op, x, y)) return;  // vectorised GELU (gelu.cpp)
   cpu::dispatch_float(x.dtype(), unary_op_name(op), [&](auto tag) {
     using T = decltype(tag);
     const T a = static_cast<T>(alpha);
@@ -32,6 +48,7 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alph
       case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return v > T(0) ? v : T(0); }); break;
       case UnaryOp::Scale: unary_loop<T>(x, y, [a](T v) { return a * v; }); break;
       case UnaryOp::AddScalar: unary_loop<T>(x, y, [a](T v) { return v + a; }); break;
+      case UnaryOp::GeluErf: unary_loop<T>(x, y, [](T v) { return gelu_erf(v); }); break;
       default: unary_loop<T>(x, y, [op, a](T v) { return math::unary(op, v, a); }); break;
     }
   });
@@ -47,6 +64,11 @@ void CpuBackend::unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, co
     T* gxp = cpu::ptr<T>(gx);
     const T a = static_cast<T>(alpha);
     const int64_t n = gx.numel();
+    if (op == UnaryOp::GeluErf) {  // its own loop, without the switch, so that it vectorises
+#pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
+      for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * gelu_erf_derivative(xp[i]);
+      return;
+    }
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
     for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::unary_derivative(op, xp[i], yp[i], a);
   });

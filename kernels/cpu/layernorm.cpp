@@ -3,13 +3,36 @@
 // with the biased variance, computed in two passes (mean first, then the
 // squared deviations), which is exact enough in float32 where the one-pass
 // E[x^2] - E[x]^2 formula cancels catastrophically.
+//
+// Row sums use lane_sum (kernels/cpu/vector_math.h) so they vectorise; a
+// missing weight or bias is a row of ones or zeros, so every loop has one
+// branch-free body.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
+namespace {
+
+// The parameter's values, or n copies of `fallback` when it is undefined.
+template <typename T>
+struct ParamRow {
+  ParamRow(const Tensor& param, int64_t n, T fallback)
+      : own(param.defined() ? 0 : static_cast<size_t>(n), fallback),
+        data(param.defined() ? cpu::ptr<T>(param) : own.data()) {}
+  std::vector<T> own;
+  const T* data;
+};
+
+// Columns per task of the parameter-gradient sums: each task owns a block of
+// columns and walks all rows in order, reading each row's block once.
+constexpr int64_t kGradCols = 64;
+
+}  // namespace
 
 void CpuBackend::layernorm_forward(const Tensor& x, const Tensor& weight, const Tensor& bias, double eps,
                                    const Tensor& y, const Tensor& mean, const Tensor& rstd) {
@@ -18,8 +41,7 @@ void CpuBackend::layernorm_forward(const Tensor& x, const Tensor& weight, const 
   cpu::dispatch_float(x.dtype(), "layer_norm", [&](auto tag) {
     using T = decltype(tag);
     const T* xp = cpu::ptr<T>(x);
-    const T* w = weight.defined() ? cpu::ptr<T>(weight) : nullptr;
-    const T* b = bias.defined() ? cpu::ptr<T>(bias) : nullptr;
+    const ParamRow<T> w(weight, n, T(1)), b(bias, n, T(0));
     T* yp = cpu::ptr<T>(y);
     T* mp = cpu::ptr<T>(mean);
     T* rp = cpu::ptr<T>(rstd);
@@ -27,24 +49,16 @@ void CpuBackend::layernorm_forward(const Tensor& x, const Tensor& weight, const 
     for (int64_t r = 0; r < rows; ++r) {
       const T* xr = xp + r * n;
       T* yr = yp + r * n;
-      double sum = 0.0;
-      for (int64_t i = 0; i < n; ++i) sum += xr[i];
-      const double mu = sum / static_cast<double>(n);
-      double sq = 0.0;
-      for (int64_t i = 0; i < n; ++i) {
+      const double mu = cpu::lane_sum(n, [&](int64_t i) { return static_cast<double>(xr[i]); }) / n;
+      const double sq = cpu::lane_sum(n, [&](int64_t i) {
         const double d = xr[i] - mu;
-        sq += d * d;
-      }
+        return d * d;
+      });
       const double rs = 1.0 / std::sqrt(sq / static_cast<double>(n) + eps);
       mp[r] = static_cast<T>(mu);
       rp[r] = static_cast<T>(rs);
       const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
-      for (int64_t i = 0; i < n; ++i) {
-        T v = (xr[i] - mu_t) * rs_t;
-        if (w) v *= w[i];
-        if (b) v += b[i];
-        yr[i] = v;
-      }
+      for (int64_t i = 0; i < n; ++i) yr[i] = (xr[i] - mu_t) * rs_t * w.data[i] + b.data[i];
     }
   });
 }
@@ -60,7 +74,7 @@ void CpuBackend::layernorm_backward(const Tensor& x, const Tensor& weight, const
   cpu::dispatch_float(x.dtype(), "layer_norm backward", [&](auto tag) {
     using T = decltype(tag);
     const T* xp = cpu::ptr<T>(x);
-    const T* w = weight.defined() ? cpu::ptr<T>(weight) : nullptr;
+    const ParamRow<T> w(weight, n, T(1));
     const T* mp = cpu::ptr<T>(mean);
     const T* rp = cpu::ptr<T>(rstd);
     const T* gp = cpu::ptr<T>(gy);
@@ -71,34 +85,41 @@ void CpuBackend::layernorm_backward(const Tensor& x, const Tensor& weight, const
       const T* gr = gp + r * n;
       T* out = gxp + r * n;
       const double mu = mp[r], rs = rp[r];
-      double mean_g = 0.0, mean_gx = 0.0;
+      auto g_at = [&](int64_t i) { return static_cast<double>(gr[i] * w.data[i]); };
+      const double mean_g = cpu::lane_sum(n, g_at) / n;
+      const double mean_gx = cpu::lane_sum(n, [&](int64_t i) { return g_at(i) * (xr[i] - mu) * rs; }) / n;
+      // The sums above need double; this elementwise step does not, and in
+      // T it runs on twice as many elements per vector instruction.
+      const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
+      const T mean_g_t = static_cast<T>(mean_g), mean_gx_t = static_cast<T>(mean_gx);
       for (int64_t i = 0; i < n; ++i) {
-        const double g = w ? gr[i] * w[i] : gr[i];
-        mean_g += g;
-        mean_gx += g * (xr[i] - mu) * rs;
-      }
-      mean_g /= static_cast<double>(n);
-      mean_gx /= static_cast<double>(n);
-      for (int64_t i = 0; i < n; ++i) {
-        const double g = w ? gr[i] * w[i] : gr[i];
-        const double xhat = (xr[i] - mu) * rs;
-        out[i] = static_cast<T>(rs * (g - mean_g - xhat * mean_gx));
+        const T xhat = (xr[i] - mu_t) * rs_t;
+        out[i] = rs_t * (gr[i] * w.data[i] - mean_g_t - xhat * mean_gx_t);
       }
     }
-    // Parameter gradients: columns in parallel, rows in order (deterministic).
+    // Parameter gradients: sums over rows, one task per block of columns,
+    // rows in order (deterministic for any thread count).
     if (gweight.defined() || gbias.defined()) {
       T* gw = gweight.defined() ? cpu::ptr<T>(gweight) : nullptr;
       T* gb = gbias.defined() ? cpu::ptr<T>(gbias) : nullptr;
-#pragma omp parallel for schedule(static) if (rows * n > cpu::kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) {
-        double sw = 0.0, sb = 0.0;
+      const int64_t blocks = (n + kGradCols - 1) / kGradCols;
+#pragma omp parallel for schedule(static) if (rows * n > cpu::kParallelGrain && blocks > 1)
+      for (int64_t block = 0; block < blocks; ++block) {
+        const int64_t c0 = block * kGradCols, width = std::min(kGradCols, n - c0);
+        double sw[kGradCols] = {}, sb[kGradCols] = {};
         for (int64_t r = 0; r < rows; ++r) {
-          const double g = gp[r * n + i];
-          sw += g * (xp[r * n + i] - mp[r]) * rp[r];
-          sb += g;
+          const T* g = gp + r * n + c0;
+          const T* xr = xp + r * n + c0;
+          const double mu = mp[r], rs = rp[r];
+          for (int64_t c = 0; c < width; ++c) {
+            sw[c] += static_cast<double>(g[c]) * (xr[c] - mu) * rs;
+            sb[c] += g[c];
+          }
         }
-        if (gw) gw[i] = static_cast<T>(sw);
-        if (gb) gb[i] = static_cast<T>(sb);
+        for (int64_t c = 0; c < width; ++c) {
+          if (gw) gw[c0 + c] = static_cast<T>(sw[c]);
+          if (gb) gb[c0 + c] = static_cast<T>(sb[c]);
+        }
       }
     }
   });

@@ -4,8 +4,9 @@
 #include <limits>
 #include <vector>
 
-#include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/common.h"
+#include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
 namespace {
@@ -14,24 +15,24 @@ namespace {
 // which keeps long reductions (a loss over a large batch) accurate.
 constexpr int64_t kSumBlock = 4096;
 
+// Sum of a contiguous row (in lanes, so that it vectorises; vector_math.h).
+template <typename T>
+double row_sum(const T* x, int64_t n) {
+  return cpu::lane_sum(n, [x](int64_t i) { return static_cast<double>(x[i]); });
+}
+
 // Sum of a long contiguous run, split into fixed-size blocks whose partial
 // sums are added in block order: parallel, yet the same bits for any number
 // of threads because the blocking does not depend on the thread count.
 template <typename T>
 double sum_run(const T* x, int64_t n) {
   const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
-  if (blocks <= 1) {
-    double acc = 0.0;
-    for (int64_t i = 0; i < n; ++i) acc += x[i];
-    return acc;
-  }
+  if (blocks <= 1) return row_sum(x, n);
   std::vector<double> partial(static_cast<size_t>(blocks));
 #pragma omp parallel for schedule(static)
   for (int64_t b = 0; b < blocks; ++b) {
-    double acc = 0.0;
-    const int64_t end = std::min(n, (b + 1) * kSumBlock);
-    for (int64_t i = b * kSumBlock; i < end; ++i) acc += x[i];
-    partial[b] = acc;
+    const int64_t begin = b * kSumBlock;
+    partial[b] = row_sum(x + begin, std::min(n, begin + kSumBlock) - begin);
   }
   double acc = 0.0;
   for (double p : partial) acc += p;
@@ -46,12 +47,7 @@ void reduce_sum(const T* x, int64_t outer, int64_t n, int64_t inner, T* out) {
       return;
     }
 #pragma omp parallel for schedule(static) if (outer * n > cpu::kParallelGrain)
-    for (int64_t o = 0; o < outer; ++o) {
-      double acc = 0.0;
-      const T* row = x + o * n;
-      for (int64_t i = 0; i < n; ++i) acc += row[i];
-      out[o] = static_cast<T>(acc);
-    }
+    for (int64_t o = 0; o < outer; ++o) out[o] = static_cast<T>(row_sum(x + o * n, n));
     return;
   }
   // Columns: each thread owns a block of columns and walks the n rows in

@@ -27,6 +27,24 @@ TEST_CASE("a tensor used twice receives the sum of both gradients") {
   CHECK(x.grad().item<double>() == 16.0);
 }
 
+// A leaf keeps the gradient tensor without copying it only when nothing else
+// holds that tensor; accumulating into it must never change anyone else's.
+TEST_CASE("a leaf's gradient never shares memory with another leaf's or the caller's") {
+  Tensor a = Tensor::from_vector<double>({1, 2}, {2}).requires_grad_();
+  Tensor b = Tensor::from_vector<double>({3, 4}, {2}).requires_grad_();
+  (a + b).backward(Tensor::ones({2}, DType::Float64));  // AddBackward hands one tensor to both
+  sum(a * 3.0).backward();
+  CHECK(a.grad().to_vector<double>() == std::vector<double>{4, 4});
+  CHECK(b.grad().to_vector<double>() == std::vector<double>{1, 1});
+
+  Tensor seed = Tensor::from_vector<double>({5, 6}, {2});
+  Tensor c = Tensor::from_vector<double>({0, 0}, {2}).requires_grad_();
+  c.backward(seed);  // the root is the leaf: its gradient is the caller's seed
+  sum(c).backward();
+  CHECK(c.grad().to_vector<double>() == std::vector<double>{6, 7});
+  CHECK(seed.to_vector<double>() == std::vector<double>{5, 6});
+}
+
 TEST_CASE("broadcast gradients are summed back to the source shape") {
   Tensor a = Tensor::ones({2, 3}, DType::Float64).requires_grad_();
   Tensor b = Tensor::ones({3}, DType::Float64).requires_grad_();
