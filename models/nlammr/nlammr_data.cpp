@@ -31,15 +31,30 @@ Tensor ddi_adjacency(const Cohort& cohort, Device device) {
   return Tensor::from_vector(cells, {m, m}).to(device);
 }
 
-NlammrData::NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device dev)
+NlammrData::NlammrData(Cohort c, Device dev)
     : cohort(std::move(c)), split(reference_split(cohort.patients.size())), index(cohort), device(dev) {
+  molecules = medication_graphs(cohort, device, &invalid_smiles);
+  ddi = ddi_adjacency(cohort, device);
+}
+
+NlammrData::NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device dev)
+    : NlammrData(std::move(c), dev) {
+  use_frozen_texts(encode, visit_text);
+}
+
+void NlammrData::use_frozen_texts(const EncodeTextsFn& encode, const std::string& visit_text) {
   TextBank host = build_text_bank(cohort, encode, visit_text);
+  TextBank bank;
   bank.full = host.full.to(device);
   bank.parts = host.parts.to(device);
   bank.medications = host.medications.to(device);
   bank.classes = host.classes.to(device);
-  molecules = medication_graphs(cohort, device, &invalid_smiles);
-  ddi = ddi_adjacency(cohort, device);
+  text = std::make_shared<FrozenTextFeatures>(std::move(bank));
+}
+
+void NlammrData::use_fine_tuned_texts(std::shared_ptr<BertModel> plm, WordPieceTokenizer tokenizer,
+                                      EmbedOptions options) {
+  text = std::make_shared<FineTunedTextFeatures>(cohort, std::move(plm), std::move(tokenizer), options);
 }
 
 const std::vector<int>& NlammrData::targets(int64_t id) const {

@@ -8,7 +8,7 @@
 
 #include "io/cohort.h"
 #include "models/gin/graph_tensors.h"
-#include "models/nlammr/text_bank.h"
+#include "models/nlammr/text_features.h"
 
 namespace nlammr {
 
@@ -16,13 +16,19 @@ struct NlammrData {
   Cohort cohort;
   CohortSplit split;
   VisitIndex index;
-  TextBank bank;
+  std::shared_ptr<TextFeatures> text;  // set by one of the use_*_texts calls
   GraphTensors molecules;
   Tensor ddi;  // [M, M] float32, 1 where two classes interact
   Device device = Device::cpu();
   std::vector<std::string> invalid_smiles;  // left out of their class, reported
 
+  // Split, visit index, molecules and DDI matrix; no texts yet.
+  NlammrData(Cohort c, Device device);
+  // Every text encoded once now (the language model stays frozen).
   NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device device);
+
+  void use_frozen_texts(const EncodeTextsFn& encode, const std::string& visit_text);
+  void use_fine_tuned_texts(std::shared_ptr<BertModel> plm, WordPieceTokenizer tokenizer, EmbedOptions options);
 
   int64_t num_medications() const { return static_cast<int64_t>(cohort.medications.size()); }
   // Medication indices of a visit, by global visit id.

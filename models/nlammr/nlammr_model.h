@@ -45,6 +45,10 @@ class NlammrModel : public nn::Module {
     return matmul(patients, medications.transpose(0, 1));
   }
 
+  // Fine-tuning: the language model becomes part of this model (parameters
+  // "plm.*"), so checkpoints and the optimizer include it.
+  void attach_plm(std::shared_ptr<nn::Module> plm) { register_module("plm", std::move(plm)); }
+
   const NlammrConfig& config() const { return config_; }
   const AttentionPool& history_attention() const { return *aggregator_; }
 

@@ -39,14 +39,14 @@ std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, con
   auto& model = const_cast<NlammrModel&>(model_in);  // mode switch only; parameters untouched
   EvalMode eval(model);
   NoGradGuard no_grad;
-  Tensor medications = model.medication_latent(data.bank.classes, data.molecules);
+  Tensor medications = model.medication_latent(data.text->classes(), data.molecules);
   std::vector<std::vector<double>> out;
   out.reserve(ids.size());
   const int64_t m = data.num_medications();
   for (size_t start = 0; start < ids.size(); start += static_cast<size_t>(batch_size)) {
     std::vector<int64_t> chunk(ids.begin() + static_cast<int64_t>(start),
                                ids.begin() + static_cast<int64_t>(std::min(ids.size(), start + batch_size)));
-    VisitInputs in = gather_visits(data.bank, data.index, chunk, model.config().max_visit_num);
+    VisitInputs in = data.text->visits(data.index, chunk, model.config().max_visit_num);
     Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), medications));
     std::vector<double> flat = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();
     for (size_t i = 0; i < chunk.size(); ++i) out.emplace_back(flat.begin() + i * m, flat.begin() + (i + 1) * m);
@@ -91,7 +91,8 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
       model_config_(std::move(model_config)),
       train_config_(std::move(train_config)),
       run_info_(std::move(run_info)) {
-  model_config_.text_dim = data.bank.dim();
+  if (!data.text) throw std::runtime_error("Trainer: the data has no text features");
+  model_config_.text_dim = data.text->dim();
   model_config_.validate();
   train_config_.validate();
   Generator init(train_config_.seed);
@@ -99,9 +100,17 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
   model_ = std::make_shared<NlammrModel>(model_config_, init, dropout_gen_);
   model_->to(data.device);
   // The reference puts every module in its own group, all at lr * lr_scale
-  // with the same weight decay; one group is equivalent.
-  optimizer_ = std::make_unique<optim::Adam>(std::vector<optim::ParamGroup>{
-      {model_->parameters(), train_config_.lr * train_config_.lr_scale, train_config_.weight_decay}});
+  // with the same weight decay; one group is equivalent. A fine-tuned
+  // language model gets a group of its own with its (much smaller) rate.
+  std::vector<optim::ParamGroup> groups{
+      {model_->parameters(), train_config_.lr * train_config_.lr_scale, train_config_.weight_decay}};
+  if (train_config_.finetune_plm) {
+    auto* live = dynamic_cast<FineTunedTextFeatures*>(data.text.get());
+    if (!live) throw std::runtime_error("Trainer: finetune_plm needs fine-tuned text features");
+    model_->attach_plm(live->plm());
+    groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
+  }
+  optimizer_ = std::make_unique<optim::Adam>(groups);
 }
 
 namespace {
@@ -222,8 +231,8 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       std::vector<int64_t> ids(order.begin() + step * batch, order.begin() + (step + 1) * batch);
       std::vector<std::vector<int>> targets;
       for (int64_t id : ids) targets.push_back(data_.targets(id));
-      Tensor medications = model_->medication_latent(data_.bank.classes, data_.molecules);
-      Tensor patients = model_->patient_latent(gather_visits(data_.bank, data_.index, ids, model_config_.max_visit_num));
+      Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
+      Tensor patients = model_->patient_latent(data_.text->visits(data_.index, ids, model_config_.max_visit_num));
       LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
       optimizer_->zero_grad();
       terms.total.backward();

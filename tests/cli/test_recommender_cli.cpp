@@ -6,7 +6,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "io/checkpoint.h"
 #include "io/cohort.h"
+#include "io/tensor_file.h"
 #include "tests/cli/cli_support.h"
 #include "tests/nlammr/nlammr_test_support.h"
 #include "tests/test_support.h"
@@ -90,4 +92,31 @@ TEST_CASE("bad input to the recommender's commands gives a clear error and a non
   auto bad_json = run_nlammr("recommend --run " + tmp.str() + "/fake_run --input " + bad, tmp);
   CHECK(bad_json.status != 0);
   CHECK(bad_json.output.find("bad.json: not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("fine-tuning the language model end to end trains it and the run reloads it") {
+  TempDir tmp("cli_finetune");
+  const std::string data = tmp.str() + "/cohort", run = tmp.str() + "/run";
+  write_cohort(nlammr::testing::tiny_training_cohort(), data);
+  const std::string tiny = testing::fixture_path("bert/tiny");
+  auto train = run_nlammr("train --data " + data + " --out " + run + " --model " + tiny + " --no-cache" +
+                              " --finetune-plm --plm-lr 1e-3 --epochs 1 --batch-size 8 --latent-dim 16 --gnn-dim 8"
+                              " --gnn-layers 2 --threads 1",
+                          tmp);
+  INFO(train.output);
+  REQUIRE(train.status == 0);
+  CHECK(train.output.find("fine-tuning the language model") != std::string::npos);
+
+  // The checkpoint carries the language model, and its weights moved.
+  Checkpoint ck = load_checkpoint(run + "/best.safetensors");
+  const std::string key = "plm.encoder.layer.0.attention.self.query.weight";
+  REQUIRE(ck.model.count(key) == 1);
+  auto original = load_tensors(tiny + "/model.safetensors");
+  Tensor before = original.count(key.substr(4)) ? original.at(key.substr(4)) : original.at("bert." + key.substr(4));
+  CHECK(ck.model.at(key).to_vector<float>() != before.to(DType::Float32).to_vector<float>());
+
+  auto rec = run_nlammr("recommend --run " + run + " --diagnoses 4280 --json", tmp);
+  INFO(rec.output);
+  CHECK(rec.status == 0);
+  CHECK(rec.output.find("\"ranked\"") != std::string::npos);
 }

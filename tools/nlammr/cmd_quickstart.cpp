@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/autograd.h"
 #include "io/checkpoint.h"
 #include "models/nlammr/recommender.h"
 #include "models/nlammr/visit_texts.h"
@@ -54,8 +55,12 @@ void show_example(const std::string& run_dir, const EncoderArgs& encoder_args) {
       q.symptoms = v.symptoms;
       query.visits.push_back(q);
     }
-    EncodeTextsFn encode = [&](const std::vector<std::string>& t) { return run.encoder->encode_texts(t); };
-    Recommendation rec = recommend(*run.model, data.cohort, data.molecules, data.bank.classes, encode, query);
+    Tensor class_text;
+    {
+      NoGradGuard no_grad;
+      class_text = data.text->classes();
+    }
+    Recommendation rec = recommend(*run.model, data.cohort, data.molecules, class_text, run.encode, query);
     std::printf("\nexample: test patient %s, visit %zu of %zu\n  %s\n", patient.id.c_str(), patient.visits.size(),
                 patient.visits.size(), rec.current_text.c_str());
     std::printf("  %-6s %-6s %-6s %s\n", "ATC3", "prob", "given", "class");

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "io/checkpoint.h"
+#include "engine/autograd.h"
 #include "models/nlammr/recommender.h"
 #include "models/nlammr/visit_texts.h"
 #include "tools/nlammr/commands.h"
@@ -76,7 +76,7 @@ PatientQuery query_from(const RecommendArgs& a) {
   return q;
 }
 
-void print_recommendation(const Recommendation& rec, const Cohort& cohort, int top, double threshold) {
+void print_recommendation(const Recommendation& rec, int top, double threshold) {
   for (const std::string& u : rec.unknown_codes) std::printf("warning: unknown %s (not in the cohort's dictionaries; ignored)\n", u.c_str());
   std::printf("visit text: %s\n\n", rec.current_text.empty() ? "(empty)" : rec.current_text.c_str());
   std::printf("%-4s %-6s %-11s %s\n", "rank", "ATC3", "probability", "class");
@@ -100,31 +100,22 @@ void print_recommendation(const Recommendation& rec, const Cohort& cohort, int t
     for (double w : rec.history_attention) std::printf(" %.3f", w);
     std::printf("\n");
   }
-  (void)cohort;
 }
 
 void run_recommend(const RecommendArgs& a) {
   const PatientQuery query = query_from(a);
-  RunInfo info = read_run_info(a.run_dir);
-  const std::string path = (std::filesystem::path(a.run_dir) / (a.checkpoint + ".safetensors")).string();
-  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such checkpoint");
-  Checkpoint ck = load_checkpoint(path);
-  const Device device = parse_device_checked(info.device);
-  Cohort cohort = read_cohort_reporting(info.data_dir, info.lenient);
-  std::unique_ptr<TextEncoder> encoder = open_run_encoder(info.plm, cache_dir_of(a.encoder));
-  EncodeTextsFn encode = [&](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
-
-  Generator init(0);
-  NlammrModel model(info.model, init, std::make_shared<Generator>(0));
-  model.to(device);
-  model.load_state_dict(ck.model);
-  Tensor class_text = encode(medication_class_texts(cohort)).to(device);
-  GraphTensors molecules = medication_graphs(cohort, device, nullptr);
-  Recommendation rec = recommend(model, cohort, molecules, class_text, encode, query, a.threshold);
+  LoadedRun run = load_run(a.run_dir, a.checkpoint, a.encoder);
+  Tensor class_text;
+  {
+    NoGradGuard no_grad;
+    class_text = run.data->text->classes();
+  }
+  Recommendation rec =
+      recommend(*run.model, run.data->cohort, run.data->molecules, class_text, run.encode, query, a.threshold);
   if (a.json) {
     std::printf("%s\n", rec.to_json().dump(2).c_str());
   } else {
-    print_recommendation(rec, cohort, a.top, a.threshold);
+    print_recommendation(rec, a.top, a.threshold);
   }
 }
 

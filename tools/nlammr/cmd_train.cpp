@@ -39,6 +39,10 @@ void add_train_options(CLI::App* cmd, TrainConfig& t) {
       ->capture_default_str();
   cmd->add_option("--seed", t.seed, "Seed of initialisation, batch order and dropout")->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads (0: all)")->capture_default_str();
+  cmd->add_flag("--finetune-plm", t.finetune_plm,
+                "Fine-tune the language model end to end (every step runs BERT over the batch's texts; slow)");
+  cmd->add_option("--plm-lr", t.plm_lr, "Learning rate of the language model with --finetune-plm")
+      ->capture_default_str();
 }
 
 void add_encoder_options(CLI::App* cmd, EncoderArgs& e) {

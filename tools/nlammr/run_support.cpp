@@ -4,7 +4,9 @@
 #include <filesystem>
 
 #include "engine/backend.h"
+#include "engine/autograd.h"
 #include "io/checkpoint.h"
+#include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/progress_bar.h"
 
 namespace nlammr::cli {
@@ -70,11 +72,26 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
   run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
   Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);
   const Device device = parse_device_checked(run.info.device);
-  run.data = std::make_unique<NlammrData>(std::move(cohort), encode_with_progress(*run.encoder),
-                                          run.info.model.visit_text, device);
+  run.data = std::make_unique<NlammrData>(std::move(cohort), device);
   Generator init(0);
   run.model = std::make_shared<NlammrModel>(run.info.model, init, std::make_shared<Generator>(0));
   run.model->to(device);
+  if (run.info.train.finetune_plm) {
+    // The fine-tuned language model's weights are in the checkpoint ("plm.*").
+    std::shared_ptr<BertModel> plm = load_bert_model(run.info.plm.model_dir);
+    plm->to(device);
+    run.model->attach_plm(plm);
+    run.data->use_fine_tuned_texts(plm, run.encoder->tokenizer(), run.encoder->options());
+    auto live = std::static_pointer_cast<FineTunedTextFeatures>(run.data->text);
+    run.encode = [live](const std::vector<std::string>& texts) {
+      NoGradGuard no_grad;
+      return live->encode(texts);
+    };
+  } else {
+    run.data->use_frozen_texts(encode_with_progress(*run.encoder), run.info.model.visit_text);
+    TextEncoder* encoder = run.encoder.get();
+    run.encode = [encoder](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
+  }
   run.model->load_state_dict(ck.model);
   run.model->eval();
   return run;

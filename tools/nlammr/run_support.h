@@ -37,6 +37,9 @@ struct LoadedRun {
   std::unique_ptr<NlammrData> data;
   std::shared_ptr<NlammrModel> model;
   nlohmann::json checkpoint_meta;
+  // Texts -> vectors as this run's model reads them: the cached encoder, or
+  // the run's own fine-tuned language model.
+  EncodeTextsFn encode;
 };
 
 // `which`: "best" or "last".

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/progress_bar.h"
 
 namespace nlammr::cli {
@@ -48,7 +49,19 @@ TrainSummary run_training(TrainRequest req) {
   std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
                req.data_dir.c_str(), cohort.patients.size(), cohort.visit_count(), cohort.medications.size(),
                encoder->model_dir().c_str(), static_cast<long long>(encoder->dimension()));
-  NlammrData data(std::move(cohort), encode_with_progress(*encoder), req.model.visit_text, device);
+  NlammrData data(std::move(cohort), device);
+  if (req.train.finetune_plm) {
+    // A trainable copy of the language model runs inside every step.
+    if (req.model.visit_text != "concat")
+      throw std::runtime_error("--finetune-plm works with --visit-text concat only");
+    std::shared_ptr<BertModel> plm = load_bert_model(encoder->model_dir());
+    plm->to(device);
+    data.use_fine_tuned_texts(plm, encoder->tokenizer(), encoder->options());
+    std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
+                 static_cast<long long>(plm->num_parameters()), req.train.plm_lr);
+  } else {
+    data.use_frozen_texts(encode_with_progress(*encoder), req.model.visit_text);
+  }
   if (!data.invalid_smiles.empty())
     std::fprintf(stderr, "note: %zu SMILES left out of their class (invalid), e.g. %s\n", data.invalid_smiles.size(),
                  data.invalid_smiles.front().c_str());
