@@ -11,15 +11,26 @@ ProgressBar::ProgressBar(std::string label, std::string unit)
       unit_(std::move(unit)),
       enabled_(::isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      last_draw_(start_),
+      last_log_(start_) {}
 
 double ProgressBar::elapsed_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
 void ProgressBar::update(int64_t done, int64_t total, const std::string& note) {
-  if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (!enabled_) {
+    if (done < total && now - last_log_ >= std::chrono::seconds(30)) {
+      last_log_ = now;
+      const double seconds = elapsed_seconds();
+      const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+      std::fprintf(stderr, "%s: %lld/%lld %s (%.1f/s, about %.0fs left) %s\n", label_.c_str(),
+                   static_cast<long long>(done), static_cast<long long>(total), unit_.c_str(), rate,
+                   rate > 0 ? static_cast<double>(total - done) / rate : 0.0, note.c_str());
+    }
+    return;
+  }
   if (done < total && drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   draw(done, total, note);
@@ -28,7 +39,7 @@ void ProgressBar::update(int64_t done, int64_t total, const std::string& note) {
 void ProgressBar::restart(std::string label) {
   finish();
   label_ = std::move(label);
-  start_ = last_draw_ = std::chrono::steady_clock::now();
+  start_ = last_draw_ = last_log_ = std::chrono::steady_clock::now();
 }
 
 void ProgressBar::draw(int64_t done, int64_t total, const std::string& note) {

@@ -4,7 +4,8 @@
 //   epoch 3/30 [#####---------] 120/491  85.2 steps/s  ETA 4s  loss 0.3312
 //
 // redrawn in place (at most ten times a second) when stderr is a terminal;
-// when it is a file or a pipe nothing is drawn, so logs stay readable.
+// when it is a file or a pipe, one plain line every 30 seconds instead, so
+// long jobs still show progress in logs without flooding them.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,7 @@ class ProgressBar {
   std::string label_, unit_;
   bool enabled_;
   bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_log_;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
