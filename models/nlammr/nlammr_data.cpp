@@ -33,7 +33,33 @@ Tensor ddi_adjacency(const Cohort& cohort, Device device) {
 
 NlammrData::NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device dev)
     : cohort(std::move(c)), split(reference_split(cohort.patients.size())), index(cohort), device(dev) {
-  TextBank host = build_text_bank(cohort, encode, visit_text);
+  place(build_text_bank(cohort, encode, visit_text));
+}
+
+NlammrData::NlammrData(Cohort c, TextBank host, Device dev)
+    : cohort(std::move(c)), split(reference_split(cohort.patients.size())), index(cohort), device(dev) {
+  if (!host.classes.defined() || host.classes.dim() != 2)
+    throw std::runtime_error("NlammrData: the text bank's classes must be [M, d]");
+  const int64_t v = index.size(), m = num_medications(), d = host.classes.size(1);
+  const DType dtype = host.classes.dtype();
+  if (!dtype_is_floating(dtype))
+    throw std::runtime_error(std::string("NlammrData: the text bank holds ") + dtype_name(dtype) + " vectors");
+  auto check = [&](const Tensor& t, const Shape& shape, const char* what) {
+    if (!t.defined() || t.shape() != shape || t.dtype() != dtype)
+      throw std::runtime_error(std::string("NlammrData: the text bank's ") + what + " is " +
+                               (t.defined() ? t.str() : std::string("missing")) + ", expected " +
+                               shape_str(shape) + " " + dtype_name(dtype) + " for " + std::to_string(v) +
+                               " visits and " + std::to_string(m) + " medication classes");
+  };
+  check(host.classes, {m, d}, "classes");
+  check(host.full, {v, d}, "full");
+  check(host.parts, {v, 3, d}, "parts");
+  check(host.medications, {v, d}, "medications");
+  place(host);
+  ddi = ddi.to(dtype);
+}
+
+void NlammrData::place(const TextBank& host) {
   bank.full = host.full.to(device);
   bank.parts = host.parts.to(device);
   bank.medications = host.medications.to(device);

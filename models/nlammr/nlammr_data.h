@@ -23,10 +23,21 @@ struct NlammrData {
   std::vector<std::string> invalid_smiles;  // left out of their class, reported
 
   NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string& visit_text, Device device);
+  // With the PLM vectors already computed (loaded from a file, or fixed
+  // vectors for a test or a benchmark): bank.full [V, d], bank.parts
+  // [V, 3, d], bank.medications [V, d] for the cohort's V visits in global
+  // order, bank.classes [M, d] for its M medication classes, all of one
+  // floating dtype, which the DDI matrix takes too (a float64 bank feeds a
+  // float64 model). Throws when a shape does not fit the cohort.
+  NlammrData(Cohort c, TextBank bank, Device device);
 
   int64_t num_medications() const { return static_cast<int64_t>(cohort.medications.size()); }
   // Medication indices of a visit, by global visit id.
   const std::vector<int>& targets(int64_t visit_id) const;
+
+ private:
+  // Moves the bank onto the device and builds the graphs and the DDI matrix.
+  void place(const TextBank& host);
 };
 
 // Every class's molecules as one batch (invalid SMILES skipped and listed).
