@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "models/gin/feature_embedding.h"
+
 namespace nlammr {
 
 namespace {
@@ -57,6 +59,11 @@ GraphTensors make_graph_tensors(const GraphBatch& batch, Device device) {
   t.num_edges = batch.num_edges;
   t.atom_features = feature_major(batch.node_feat, batch.num_nodes, kNumAtomFeatures, device);
   t.bond_features = feature_major(batch.edge_feat, batch.num_edges, kNumBondFeatures, device);
+  std::vector<int32_t> combinations(static_cast<size_t>(batch.num_edges));
+  for (int64_t e = 0; e < batch.num_edges; ++e)
+    combinations[e] = static_cast<int32_t>(
+        combination_id(&batch.edge_feat[e * kNumBondFeatures], kBondFeatureSizes.data(), kNumBondFeatures));
+  t.bond_combinations = Tensor::from_vector(combinations, {batch.num_edges}, device);
   t.src = Tensor::from_vector(batch.src, {batch.num_edges}, device);
   t.dst_offsets = Tensor::from_vector(batch.dst_offsets, {batch.num_nodes + 1}, device);
   t.node_offsets = Tensor::from_vector(batch.node_offsets, {batch.num_graphs + 1}, device);

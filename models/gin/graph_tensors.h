@@ -20,6 +20,9 @@ struct GraphTensors {
   // is one contiguous id vector for its embedding table.
   Tensor atom_features;  // int32 [kNumAtomFeatures, num_nodes]
   Tensor bond_features;  // int32 [kNumBondFeatures, num_edges], edges in CSR order
+  // Each edge's bond features as one id (FeatureEmbeddingSum::forward_combined),
+  // so that the bond encoders need one lookup per edge instead of three.
+  Tensor bond_combinations;  // int32 [num_edges], CSR order
   // Edges grouped by destination (io/graph_batch.h): node v receives from
   // src[dst_offsets[v] .. dst_offsets[v+1]).
   Tensor src;            // int64 [num_edges]
