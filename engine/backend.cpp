@@ -1,6 +1,7 @@
 #include "engine/backend.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace nlammr {
 
@@ -21,6 +22,21 @@ Backend& backend_for(Device device) {
   throw std::runtime_error("device " + device.str() + " requested, but this build has no CUDA backend " +
                            "(configure with -DNLAMMR_CUDA=ON on a machine with the CUDA toolkit)");
 #endif
+}
+
+// The batch-norm kernels are optional (see backend.h); the op never calls
+// them on a backend that does not fuse batch norm.
+void Backend::batchnorm_stats(const Tensor&, const Tensor&, const Tensor&) { no_fused_batch_norm(); }
+void Backend::batchnorm_apply(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                              const Tensor&) {
+  no_fused_batch_norm();
+}
+void Backend::batchnorm_backward(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool,
+                                 const Tensor&, const Tensor&, const Tensor&) {
+  no_fused_batch_norm();
+}
+void Backend::no_fused_batch_norm() const {
+  throw std::logic_error(std::string("the ") + name() + " backend has no fused batch-norm kernels");
 }
 
 bool cuda_available() { return cuda_unavailable_reason().empty(); }

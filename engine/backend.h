@@ -118,6 +118,26 @@ class Backend {
                                   const Tensor& rstd, const Tensor& gy, const Tensor& gx,
                                   const Tensor& gweight, const Tensor& gbias) = 0;
 
+  // ---- batch normalisation over the rows of x [N, C] (optional) ---------------------------
+  // Fused kernels for the batch_norm op. A backend without them keeps the
+  // defaults (fuses_batch_norm() false, the kernels throw), and the op
+  // composes the same computation from the elementwise kernels above.
+  virtual bool fuses_batch_norm() const { return false; }
+  // mean [C] and biased variance var [C] of each column over the N rows.
+  virtual void batchnorm_stats(const Tensor& x, const Tensor& mean, const Tensor& var);
+  // y = (x - mean) * rstd * weight + bias, column-wise; mean and rstd [C];
+  // weight and bias [C] or undefined (1 and 0).
+  virtual void batchnorm_apply(const Tensor& x, const Tensor& mean, const Tensor& rstd, const Tensor& weight,
+                               const Tensor& bias, const Tensor& y);
+  // Gradients of batchnorm_apply, with xhat = (x - mean) * rstd and g = gy * weight:
+  //   batch_stats (training: mean and rstd are x's own statistics)
+  //     gx = rstd * (g - colmean(g) - xhat * colmean(g * xhat))
+  //   otherwise (running statistics, constants): gx = g * rstd
+  //   gweight = column sums of gy * xhat, gbias = column sums of gy (each may be undefined)
+  virtual void batchnorm_backward(const Tensor& x, const Tensor& mean, const Tensor& rstd, const Tensor& weight,
+                                  const Tensor& gy, bool batch_stats, const Tensor& gx, const Tensor& gweight,
+                                  const Tensor& gbias);
+
   // ---- rows by index (x viewed as [rows, width]) --------------------------------------
   // y[i] = x[index[i]]
   virtual void index_select_rows(const Tensor& x, const Tensor& index, const Tensor& y) = 0;
@@ -181,6 +201,9 @@ class Backend {
                          const AdamStepDesc& desc) = 0;
   virtual void sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                         const SgdStepDesc& desc) = 0;
+
+ private:
+  [[noreturn]] void no_fused_batch_norm() const;
 };
 
 // The backend that owns a device's memory and kernels.

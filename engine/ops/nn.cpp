@@ -69,32 +69,34 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, dou
                 });
 }
 
-// Composed from ops (the GIN's batches are small); only the running
-// statistics are updated in place, outside the graph.
-Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
-                  const Tensor& bias, bool training, double momentum, double eps) {
-  detail::check_float(x, "batch_norm", "input");
-  if (x.dim() != 2) throw std::runtime_error("batch_norm: input must be [N, C], got " + shape_str(x.shape()));
+namespace {
+
+// New running statistics from a training batch's mean and biased variance
+// (PyTorch's update: the variance enters unbiased), in place, outside the graph.
+void update_running_stats(const Tensor& running_mean, const Tensor& running_var, const Tensor& batch_mean,
+                          const Tensor& batch_var, int64_t rows, double momentum) {
+  if (!running_mean.defined()) return;
+  NoGradGuard no_grad;
+  const double unbias = static_cast<double>(rows) / static_cast<double>(rows - 1);
+  Tensor new_mean = running_mean * (1.0 - momentum) + batch_mean.reshape(running_mean.shape()) * momentum;
+  Tensor new_var = running_var * (1.0 - momentum) + batch_var.reshape(running_var.shape()) * (momentum * unbias);
+  backend_of(running_mean).copy(new_mean, running_mean);
+  backend_of(running_var).copy(new_var, running_var);
+}
+
+// Composed from elementwise ops and reductions, for backends without fused
+// batch-norm kernels.
+Tensor batch_norm_composed(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                           const Tensor& weight, const Tensor& bias, bool training, double momentum, double eps) {
   const int64_t rows = x.size(0);
   Tensor centered, inv_std;
   if (training) {
-    if (rows < 2)
-      throw std::runtime_error("batch_norm: training needs more than one row per batch to estimate a variance");
     Tensor mu = mean(x, {0}, true);
     centered = x - mu;
     Tensor var = mean(centered * centered, {0}, true);
     inv_std = pow(var + eps, -0.5);
-    if (running_mean.defined()) {
-      NoGradGuard no_grad;
-      const double unbias = static_cast<double>(rows) / static_cast<double>(rows - 1);
-      Tensor new_mean = running_mean * (1.0 - momentum) + mu.reshape(running_mean.shape()) * momentum;
-      Tensor new_var = running_var * (1.0 - momentum) + var.reshape(running_var.shape()) * (momentum * unbias);
-      backend_of(x).copy(new_mean, running_mean);
-      backend_of(x).copy(new_var, running_var);
-    }
+    update_running_stats(running_mean, running_var, mu.detach(), var.detach(), rows, momentum);
   } else {
-    if (!running_mean.defined())
-      throw std::runtime_error("batch_norm: evaluation mode needs running statistics");
     centered = x - running_mean.detach();
     inv_std = pow(running_var.detach() + eps, -0.5);
   }
@@ -102,6 +104,60 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   if (weight.defined()) y = y * weight;
   if (bias.defined()) y = y + bias;
   return y;
+}
+
+}  // namespace
+
+// One graph node over the backend's fused kernels where it has them: the
+// backward keeps only x and the per-column mean and rstd.
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, bool training, double momentum, double eps) {
+  detail::check_float(x, "batch_norm", "input");
+  if (x.dim() != 2) throw std::runtime_error("batch_norm: input must be [N, C], got " + shape_str(x.shape()));
+  const int64_t rows = x.size(0), cols = x.size(1);
+  if (training && rows < 2)
+    throw std::runtime_error("batch_norm: training needs more than one row per batch to estimate a variance");
+  if (!training && !running_mean.defined())
+    throw std::runtime_error("batch_norm: evaluation mode needs running statistics");
+  for (const Tensor* p : {&weight, &bias, &running_mean, &running_var}) {
+    if (!p->defined()) continue;
+    detail::check_same(x, *p, "batch_norm");
+    detail::check_shape(*p, {cols}, "batch_norm", "weight, bias and running statistics");
+  }
+  Backend& backend = backend_of(x);
+  if (!backend.fuses_batch_norm())
+    return batch_norm_composed(x, running_mean, running_var, weight, bias, training, momentum, eps);
+
+  Tensor xs = x.detach().contiguous();
+  Tensor mu, rstd;
+  {
+    NoGradGuard no_grad;  // statistics are computed outside the graph; the backward accounts for them
+    if (training) {
+      mu = Tensor::empty({cols}, x.dtype(), x.device());
+      Tensor var = Tensor::empty({cols}, x.dtype(), x.device());
+      if (rows > 0) backend.batchnorm_stats(xs, mu, var);
+      update_running_stats(running_mean, running_var, mu, var, rows, momentum);
+      rstd = pow(var + eps, -0.5);
+    } else {
+      mu = running_mean.detach().contiguous();
+      rstd = pow(running_var.detach() + eps, -0.5);
+    }
+  }
+  Tensor w = weight.defined() ? weight.detach().contiguous() : Tensor();
+  Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
+  backend.batchnorm_apply(xs, mu, rstd, w, b, y);
+  const bool gw = weight.defined() && weight.requires_grad();
+  const bool gb = bias.defined() && bias.requires_grad();
+  return record("BatchNormBackward", y, {x, weight, bias},
+                [xs, mu, rstd, w, gw, gb, training, cols](const Tensor& g) -> std::vector<Tensor> {
+                  Tensor gx = Tensor::empty(xs.shape(), xs.dtype(), xs.device());
+                  Tensor gweight = gw ? Tensor::empty({cols}, xs.dtype(), xs.device()) : Tensor();
+                  Tensor gbias = gb ? Tensor::empty({cols}, xs.dtype(), xs.device()) : Tensor();
+                  // Also with no rows: the parameter gradients are then sums of nothing, zeros.
+                  backend_of(xs).batchnorm_backward(xs, mu, rstd, w, g.contiguous(), training, gx, gweight, gbias);
+                  return {gx, gweight, gbias};
+                });
 }
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {

@@ -50,6 +50,14 @@ class CpuBackend final : public Backend {
                           const Tensor& gy, const Tensor& gx, const Tensor& gweight,
                           const Tensor& gbias) override;
 
+  // batchnorm.cpp
+  bool fuses_batch_norm() const override { return true; }
+  void batchnorm_stats(const Tensor& x, const Tensor& mean, const Tensor& var) override;
+  void batchnorm_apply(const Tensor& x, const Tensor& mean, const Tensor& rstd, const Tensor& weight,
+                       const Tensor& bias, const Tensor& y) override;
+  void batchnorm_backward(const Tensor& x, const Tensor& mean, const Tensor& rstd, const Tensor& weight,
+                          const Tensor& gy, bool batch_stats, const Tensor& gx, const Tensor& gweight,
+                          const Tensor& gbias) override;
   // index.cpp
   void index_select_rows(const Tensor& x, const Tensor& index, const Tensor& y) override;
   void index_add_rows(const Tensor& src, const Tensor& index, const Tensor& out) override;

@@ -31,4 +31,22 @@ Tensor FeatureEmbeddingSum::forward(const Tensor& features) const {
   return sum_of_rows;
 }
 
+int64_t combination_id(const int32_t* values, const int32_t* table_sizes, int num_features) {
+  int64_t id = 0;
+  for (int k = 0; k < num_features; ++k) id = id * table_sizes[k] + values[k];
+  return id;
+}
+
+Tensor FeatureEmbeddingSum::forward_combined(const Tensor& combination_ids) const {
+  if (combination_ids.dim() != 1)
+    throw std::runtime_error("FeatureEmbeddingSum: expected combination ids [n], got " +
+                             shape_str(combination_ids.shape()));
+  Tensor sums = tables_[0];  // [combinations so far, dim]
+  for (size_t k = 1; k < tables_.size(); ++k) {
+    const int64_t rows = sums.size(0), size = tables_[k].size(0), dim = tables_[k].size(1);
+    sums = (sums.reshape({rows, 1, dim}) + tables_[k].reshape({1, size, dim})).reshape({rows * size, dim});
+  }
+  return embedding(sums, combination_ids);
+}
+
 }  // namespace nlammr

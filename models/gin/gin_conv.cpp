@@ -24,7 +24,11 @@ GinConv::GinConv(int64_t dim, Generator& gen, DType dtype) {
 }
 
 Tensor GinConv::forward(const Tensor& x, const GraphTensors& graphs) const {
-  Tensor edge_emb = bond_encoder_->forward(graphs.bond_features);                    // [E, d]
+  // One lookup per edge in the 60 sums of bond feature rows, not three.
+  Tensor edge_emb = graphs.bond_combinations.defined()
+                        ? bond_encoder_->forward_combined(graphs.bond_combinations)  // [E, d]
+                        : bond_encoder_->forward(graphs.bond_features);
+
   Tensor aggregated = gin_message_sum(x, edge_emb, graphs.src, graphs.dst_offsets);  // [N, d]
   Tensor combined = (eps + 1.0) * x + aggregated;                                    // [N, d]
   Tensor hidden = relu(norm_->forward(expand_->forward(combined)));                  // [N, 2d]

@@ -23,7 +23,12 @@ GinNodeEncoder::GinNodeEncoder(const GinConfig& config, Generator& gen,
 }
 
 Tensor GinNodeEncoder::forward(const GraphTensors& graphs) const {
-  std::vector<Tensor> states{atom_encoder_->forward(graphs.atom_features)};  // h_0 [N, d]
+  // h_0 [N, d]: the distinct kinds of atom embedded once each, then looked
+  // up per atom (the same sums as embedding every atom's features).
+  Tensor h0 = graphs.atom_kinds.defined()
+                  ? embedding(atom_encoder_->forward(graphs.atom_kinds), graphs.atom_kind_of)
+                  : atom_encoder_->forward(graphs.atom_features);
+  std::vector<Tensor> states{h0};
   for (int64_t l = 0; l < config_.num_layers; ++l) {
     Tensor h = batch_norms_[l]->forward(convs_[l]->forward(states.back(), graphs));
     // The last layer keeps its sign: its output is the representation itself.

@@ -1,9 +1,12 @@
 #include "models/gin/graph_tensors.h"
 
 #include <array>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "models/gin/feature_embedding.h"
 
 namespace nlammr {
 
@@ -56,7 +59,24 @@ GraphTensors make_graph_tensors(const GraphBatch& batch, Device device) {
   t.num_nodes = batch.num_nodes;
   t.num_edges = batch.num_edges;
   t.atom_features = feature_major(batch.node_feat, batch.num_nodes, kNumAtomFeatures, device);
+  std::vector<int32_t> kinds, kind_of(static_cast<size_t>(batch.num_nodes));
+  std::map<std::vector<int32_t>, int32_t> kind_index;
+  for (int64_t v = 0; v < batch.num_nodes; ++v) {
+    const auto row = batch.node_feat.begin() + v * kNumAtomFeatures;
+    auto [it, added] = kind_index.emplace(std::vector<int32_t>(row, row + kNumAtomFeatures),
+                                          static_cast<int32_t>(kind_index.size()));
+    if (added) kinds.insert(kinds.end(), row, row + kNumAtomFeatures);
+    kind_of[v] = it->second;
+  }
+  const int64_t num_kinds = static_cast<int64_t>(kind_index.size());
+  t.atom_kinds = feature_major(kinds, num_kinds, kNumAtomFeatures, device);
+  t.atom_kind_of = Tensor::from_vector(kind_of, {batch.num_nodes}, device);
   t.bond_features = feature_major(batch.edge_feat, batch.num_edges, kNumBondFeatures, device);
+  std::vector<int32_t> combinations(static_cast<size_t>(batch.num_edges));
+  for (int64_t e = 0; e < batch.num_edges; ++e)
+    combinations[e] = static_cast<int32_t>(
+        combination_id(&batch.edge_feat[e * kNumBondFeatures], kBondFeatureSizes.data(), kNumBondFeatures));
+  t.bond_combinations = Tensor::from_vector(combinations, {batch.num_edges}, device);
   t.src = Tensor::from_vector(batch.src, {batch.num_edges}, device);
   t.dst_offsets = Tensor::from_vector(batch.dst_offsets, {batch.num_nodes + 1}, device);
   t.node_offsets = Tensor::from_vector(batch.node_offsets, {batch.num_graphs + 1}, device);

@@ -20,6 +20,15 @@ struct GraphTensors {
   // is one contiguous id vector for its embedding table.
   Tensor atom_features;  // int32 [kNumAtomFeatures, num_nodes]
   Tensor bond_features;  // int32 [kNumBondFeatures, num_edges], edges in CSR order
+  // The distinct atom feature rows, in order of first appearance, and each
+  // atom's row among them: molecules repeat a few kinds of atom (75 kinds
+  // among the 6,767 atoms of the MIMIC-III medications), so the atom encoder
+  // embeds the kinds and each atom looks its kind up.
+  Tensor atom_kinds;    // int32 [kNumAtomFeatures, num_kinds], feature-major
+  Tensor atom_kind_of;  // int32 [num_nodes]
+  // Each edge's bond features as one id (FeatureEmbeddingSum::forward_combined),
+  // so that the bond encoders need one lookup per edge instead of three.
+  Tensor bond_combinations;  // int32 [num_edges], CSR order
   // Edges grouped by destination (io/graph_batch.h): node v receives from
   // src[dst_offsets[v] .. dst_offsets[v+1]).
   Tensor src;            // int64 [num_edges]

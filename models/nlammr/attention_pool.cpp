@@ -5,13 +5,14 @@
 namespace nlammr {
 
 AttentionPool::AttentionPool(int64_t query_dim, int64_t item_dim, int64_t mid_dim, bool project_output,
-                             Generator& gen)
+                             Generator& gen, DType dtype)
     : mid_dim_(mid_dim) {
   // Parameter names follow the reference (Qdense, Kdense, drug_projection).
-  query_proj_ = register_module("Qdense", std::make_shared<nn::Linear>(query_dim, mid_dim, gen));
-  key_proj_ = register_module("Kdense", std::make_shared<nn::Linear>(item_dim, mid_dim, gen));
+  query_proj_ = register_module("Qdense", std::make_shared<nn::Linear>(query_dim, mid_dim, gen, true, dtype));
+  key_proj_ = register_module("Kdense", std::make_shared<nn::Linear>(item_dim, mid_dim, gen, true, dtype));
   if (project_output)
-    output_proj_ = register_module("drug_projection", std::make_shared<nn::Linear>(item_dim, mid_dim, gen));
+    output_proj_ =
+        register_module("drug_projection", std::make_shared<nn::Linear>(item_dim, mid_dim, gen, true, dtype));
 }
 
 Tensor AttentionPool::forward(const Tensor& query, const Tensor& items, const Tensor& mask) const {
@@ -26,11 +27,11 @@ Tensor AttentionPool::forward(const Tensor& query, const Tensor& items, const Te
 }
 
 LatentMLP::LatentMLP(int64_t in_dim, const std::vector<int64_t>& hidden, double dropout, Generator& gen,
-                     std::shared_ptr<Generator> dropout_gen) {
+                     std::shared_ptr<Generator> dropout_gen, DType dtype) {
   int64_t width = in_dim;
   for (size_t i = 0; i < hidden.size(); ++i) {
     layers_.push_back(register_module("layers." + std::to_string(i),
-                                      std::make_shared<nn::Linear>(width, hidden[i], gen)));
+                                      std::make_shared<nn::Linear>(width, hidden[i], gen, true, dtype)));
     width = hidden[i];
   }
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(dropout, std::move(dropout_gen)));

@@ -21,7 +21,8 @@ namespace nlammr {
 
 class AttentionPool : public nn::Module {
  public:
-  AttentionPool(int64_t query_dim, int64_t item_dim, int64_t mid_dim, bool project_output, Generator& gen);
+  AttentionPool(int64_t query_dim, int64_t item_dim, int64_t mid_dim, bool project_output, Generator& gen,
+                DType dtype = DType::Float32);
 
   // query [B, query_dim], items [B, T, item_dim], mask [B, T] (nonzero = real
   // item) or undefined. A row whose items are all masked attends to nothing:
@@ -43,7 +44,7 @@ class AttentionPool : public nn::Module {
 class LatentMLP : public nn::Module {
  public:
   LatentMLP(int64_t in_dim, const std::vector<int64_t>& hidden, double dropout, Generator& gen,
-            std::shared_ptr<Generator> dropout_gen);
+            std::shared_ptr<Generator> dropout_gen, DType dtype = DType::Float32);
   Tensor forward(const Tensor& x) const;
 
  private:

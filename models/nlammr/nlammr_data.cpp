@@ -42,14 +42,39 @@ NlammrData::NlammrData(Cohort c, const EncodeTextsFn& encode, const std::string&
   use_frozen_texts(encode, visit_text);
 }
 
+NlammrData::NlammrData(Cohort c, TextBank host, Device dev) : NlammrData(std::move(c), dev) {
+  use_text_bank(std::move(host));
+}
+
 void NlammrData::use_frozen_texts(const EncodeTextsFn& encode, const std::string& visit_text) {
-  TextBank host = build_text_bank(cohort, encode, visit_text);
+  use_text_bank(build_text_bank(cohort, encode, visit_text));
+}
+
+void NlammrData::use_text_bank(TextBank host) {
+  if (!host.classes.defined() || host.classes.dim() != 2)
+    throw std::runtime_error("NlammrData: the text bank's classes must be [M, d]");
+  const int64_t v = index.size(), m = num_medications(), d = host.classes.size(1);
+  const DType dtype = host.classes.dtype();
+  if (!dtype_is_floating(dtype))
+    throw std::runtime_error(std::string("NlammrData: the text bank holds ") + dtype_name(dtype) + " vectors");
+  auto check = [&](const Tensor& t, const Shape& shape, const char* what) {
+    if (!t.defined() || t.shape() != shape || t.dtype() != dtype)
+      throw std::runtime_error(std::string("NlammrData: the text bank's ") + what + " is " +
+                               (t.defined() ? t.str() : std::string("missing")) + ", expected " +
+                               shape_str(shape) + " " + dtype_name(dtype) + " for " + std::to_string(v) +
+                               " visits and " + std::to_string(m) + " medication classes");
+  };
+  check(host.classes, {m, d}, "classes");
+  check(host.full, {v, d}, "full");
+  check(host.parts, {v, 3, d}, "parts");
+  check(host.medications, {v, d}, "medications");
   TextBank bank;
   bank.full = host.full.to(device);
   bank.parts = host.parts.to(device);
   bank.medications = host.medications.to(device);
   bank.classes = host.classes.to(device);
   text = std::make_shared<FrozenTextFeatures>(std::move(bank));
+  ddi = ddi.to(dtype);  // the loss multiplies it with the model's scores
 }
 
 void NlammrData::use_fine_tuned_texts(std::shared_ptr<BertModel> plm, WordPieceTokenizer tokenizer,

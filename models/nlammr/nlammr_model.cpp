@@ -6,29 +6,30 @@ namespace nlammr {
 
 // Child names follow the reference's module names, so its state dicts map
 // onto ours (proj_dsp was an nn.Sequential: its Linear is "proj_dsp.0").
-NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen)
+NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen,
+                         DType dtype)
     : config_(config) {
   config_.validate();
   const int64_t d = config.text_dim, k = config.latent_dim;
-  dsp_aggregator_ = register_module("dsp_aggregator", std::make_shared<AttentionPool>(d, d, k, false, init));
-  proj_dsp_ = register_module("proj_dsp.0", std::make_shared<nn::Linear>(2 * d, d, init));
+  dsp_aggregator_ = register_module("dsp_aggregator", std::make_shared<AttentionPool>(d, d, k, false, init, dtype));
+  proj_dsp_ = register_module("proj_dsp.0", std::make_shared<nn::Linear>(2 * d, d, init, true, dtype));
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(config.dropout, dropout_gen));
   if (config.use_history)
-    aggregator_ = register_module("aggregator", std::make_shared<AttentionPool>(d, d, k, true, init));
+    aggregator_ = register_module("aggregator", std::make_shared<AttentionPool>(d, d, k, true, init, dtype));
   text2latent_ = register_module("text2latent",
                                  std::make_shared<LatentMLP>(d, std::vector<int64_t>{k, k}, config.dropout, init,
-                                                             dropout_gen));
+                                                             dropout_gen, dtype));
   if (config.use_molecules) {
     GinConfig gin;
     gin.num_layers = config.gnn_layers;
     gin.emb_dim = config.gnn_dim;
     gin.dropout = config.gnn_dropout;
-    global_encoder_ = register_module("global_encoder", std::make_shared<GinEncoder>(gin, init, dropout_gen));
+    global_encoder_ = register_module("global_encoder", std::make_shared<GinEncoder>(gin, init, dropout_gen, dtype));
   }
   const int64_t med_in = d + (config.use_molecules ? config.gnn_dim : 0);
   mol2latent_ = register_module("mol2latent",
                                 std::make_shared<LatentMLP>(med_in, std::vector<int64_t>{k, k}, config.dropout, init,
-                                                            dropout_gen));
+                                                            dropout_gen, dtype));
 }
 
 Tensor NlammrModel::patient_latent(const VisitInputs& v) const {

@@ -35,7 +35,10 @@ struct VisitInputs {
 
 class NlammrModel : public nn::Module {
  public:
-  NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen);
+  // dtype: of every parameter (float32 for training; float64 lets the
+  // parity test compare with a float64 reference at rounding level).
+  NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen,
+              DType dtype = DType::Float32);
 
   Tensor patient_latent(const VisitInputs& visits) const;  // [B, K]
   // text [M, d]: class descriptions; molecules: every class's molecular

@@ -26,6 +26,8 @@ class TextFeatures {
   // The medication class description vectors [M, d].
   virtual Tensor classes() = 0;
   virtual int64_t dim() const = 0;
+  // The vectors' dtype, which the model takes (float64 banks train float64 models).
+  virtual DType dtype() const { return DType::Float32; }
 };
 
 class FrozenTextFeatures : public TextFeatures {
@@ -36,6 +38,7 @@ class FrozenTextFeatures : public TextFeatures {
   }
   Tensor classes() override { return bank_.classes; }
   int64_t dim() const override { return bank_.dim(); }
+  DType dtype() const override { return bank_.classes.dtype(); }
   const TextBank& bank() const { return bank_; }
 
  private:

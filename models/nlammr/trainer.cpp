@@ -97,7 +97,8 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
   train_config_.validate();
   Generator init(train_config_.seed);
   dropout_gen_ = std::make_shared<Generator>(train_config_.seed + 1);
-  model_ = std::make_shared<NlammrModel>(model_config_, init, dropout_gen_);
+  // The model takes the bank's dtype (float64 vectors train a float64 model).
+  model_ = std::make_shared<NlammrModel>(model_config_, init, dropout_gen_, data.text->dtype());
   model_->to(data.device);
   // The reference puts every module in its own group, all at lr * lr_scale
   // with the same weight decay; one group is equivalent. A fine-tuned
@@ -111,6 +112,19 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
     groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
   }
   optimizer_ = std::make_unique<optim::Adam>(groups);
+}
+
+LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
+  std::vector<std::vector<int>> targets;
+  for (int64_t id : ids) targets.push_back(data_.targets(id));
+  Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
+  Tensor patients = model_->patient_latent(data_.text->visits(data_.index, ids, model_config_.max_visit_num));
+  LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
+  optimizer_->zero_grad();
+  terms.total.backward();
+  if (train_config_.clip_grad_norm > 0) optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  optimizer_->step();
+  return terms;
 }
 
 namespace {
@@ -228,17 +242,8 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
     model_->train();
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
-      std::vector<int64_t> ids(order.begin() + step * batch, order.begin() + (step + 1) * batch);
-      std::vector<std::vector<int>> targets;
-      for (int64_t id : ids) targets.push_back(data_.targets(id));
-      Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
-      Tensor patients = model_->patient_latent(data_.text->visits(data_.index, ids, model_config_.max_visit_num));
-      LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
-      optimizer_->zero_grad();
-      terms.total.backward();
-      if (train_config_.clip_grad_norm > 0) optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
-      optimizer_->step();
-
+      LossTerms terms =
+          train_step(std::vector<int64_t>(order.begin() + step * batch, order.begin() + (step + 1) * batch));
       sums.total += terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
       sums.bce += terms.bce, sums.margin += terms.margin, sums.contrastive += terms.contrastive;
       sums.ddi += terms.ddi, sums.count += 1;

@@ -22,6 +22,7 @@
 
 #include "engine/optim/optimizer.h"
 #include "models/nlammr/config.h"
+#include "models/nlammr/loss.h"
 #include "models/nlammr/metrics.h"
 #include "models/nlammr/nlammr_data.h"
 #include "models/nlammr/nlammr_model.h"
@@ -70,6 +71,11 @@ class Trainer {
  public:
   Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config, nlohmann::json run_info);
   TrainSummary run(const TrainOptions& options);
+  // One optimizer step on these training visits, as run() takes it for each
+  // batch: the medication tower (GIN included) recomputed, the loss, its
+  // gradients, the optional clipping and the Adam update. The model must be
+  // in training mode.
+  LossTerms train_step(const std::vector<int64_t>& visit_ids);
   NlammrModel& model() { return *model_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -98,6 +99,104 @@ TEST_CASE("GIN shapes: atoms to nodes to graphs to classes") {
   const Tensor graph_embeddings = gin.forward(graphs);
   CHECK(graph_embeddings.shape() == Shape{3, 64});
   CHECK(gin.class_embeddings(graphs).shape() == Shape{3, 64});
+}
+
+TEST_CASE("bond embeddings through the combination table equal the sum of per-feature lookups") {
+  // Every bond feature combination once, in a random order, plus repeats.
+  std::vector<int32_t> rows;
+  std::vector<int32_t> ids;
+  Generator pick(9);
+  for (int i = 0; i < 200; ++i) {
+    std::array<int32_t, kNumBondFeatures> v{};
+    for (int k = 0; k < kNumBondFeatures; ++k)
+      v[k] = static_cast<int32_t>(std::min<double>(pick.uniform() * kBondFeatureSizes[k], kBondFeatureSizes[k] - 1));
+    rows.insert(rows.end(), v.begin(), v.end());
+    ids.push_back(static_cast<int32_t>(combination_id(v.data(), kBondFeatureSizes.data(), kNumBondFeatures)));
+  }
+  const int64_t n = static_cast<int64_t>(ids.size());
+  std::vector<int32_t> feature_major(rows.size());
+  for (int64_t e = 0; e < n; ++e)
+    for (int k = 0; k < kNumBondFeatures; ++k) feature_major[k * n + e] = rows[e * kNumBondFeatures + k];
+  const std::vector<int64_t> sizes(kBondFeatureSizes.begin(), kBondFeatureSizes.end());
+  Generator gen(4);
+  FeatureEmbeddingSum bonds("bond_embedding_list", sizes, 16, gen, DType::Float64);
+  const Tensor features = Tensor::from_vector(feature_major, {kNumBondFeatures, n});
+  const Tensor upstream = randn({n, 16}, gen, DType::Float64);
+
+  auto grads_of = [&](const Tensor& out) {
+    bonds.zero_grad();
+    sum(out * upstream).backward();
+    std::vector<Tensor> grads;
+    for (const Tensor& t : bonds.tables()) grads.push_back(t.grad());
+    return grads;
+  };
+  const Tensor direct = bonds.forward(features);
+  const std::vector<Tensor> direct_grads = grads_of(direct);
+  const Tensor combined = bonds.forward_combined(Tensor::from_vector(ids, {n}));
+  const std::vector<Tensor> combined_grads = grads_of(combined);
+  // The same additions in the same order: identical values.
+  CHECK(direct.to_vector<double>() == combined.to_vector<double>());
+  // The gradients sum the same terms grouped by combination first.
+  for (size_t k = 0; k < direct_grads.size(); ++k) {
+    const std::vector<double> a = direct_grads[k].to_vector<double>(), b = combined_grads[k].to_vector<double>();
+    double worst = 0.0;
+    for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(a[i] - b[i]));
+    CHECK(worst <= 1e-12);
+  }
+  // make_graph_tensors numbers a batch's bonds the same way.
+  const GraphTensors graphs = small_classes();
+  const std::vector<int32_t> per_feature = graphs.bond_features.to_vector<int32_t>();
+  const std::vector<int32_t> numbered = graphs.bond_combinations.to_vector<int32_t>();
+  REQUIRE(static_cast<int64_t>(numbered.size()) == graphs.num_edges);
+  for (int64_t e = 0; e < graphs.num_edges; ++e) {
+    const int32_t v[kNumBondFeatures] = {per_feature[e], per_feature[graphs.num_edges + e],
+                                         per_feature[2 * graphs.num_edges + e]};
+    CHECK(numbered[e] == combination_id(v, kBondFeatureSizes.data(), kNumBondFeatures));
+  }
+}
+
+TEST_CASE("atom kinds and bond combinations change no value of the GIN") {
+  const GraphTensors graphs = small_classes();
+  // Each atom's kind holds exactly its features.
+  const std::vector<int32_t> features = graphs.atom_features.to_vector<int32_t>();
+  const std::vector<int32_t> kinds = graphs.atom_kinds.to_vector<int32_t>();
+  const std::vector<int32_t> kind_of = graphs.atom_kind_of.to_vector<int32_t>();
+  const int64_t n = graphs.num_nodes, num_kinds = graphs.atom_kinds.size(1);
+  CHECK(num_kinds < n);  // the small molecules share kinds of atom
+  for (int64_t v = 0; v < n; ++v)
+    for (int k = 0; k < kNumAtomFeatures; ++k) CHECK(kinds[k * num_kinds + kind_of[v]] == features[k * n + v]);
+
+  // The same graphs without the precomputed ids take the direct lookups.
+  GraphTensors direct = graphs;
+  direct.atom_kinds = direct.atom_kind_of = direct.bond_combinations = Tensor();
+  for (const bool training : {false, true}) {
+    INFO("training mode: " << training);
+    Generator gen(5);
+    GinConfig config;
+    config.dropout = 0.0;
+    GinEncoder gin(config, gen, std::make_shared<Generator>(6), DType::Float64);
+    perturb_parameters(gin, 7);
+    gin.train(training);
+    auto run = [&](const GraphTensors& g) {
+      gin.zero_grad();
+      Tensor out = gin.forward(g);
+      sum(out * out).backward();
+      std::vector<std::vector<double>> grads;
+      for (const Tensor& p : gin.parameters()) grads.push_back(p.grad().to_vector<double>());
+      return std::make_pair(out.to_vector<double>(), grads);
+    };
+    const auto [out_ids, grads_ids] = run(graphs);
+    const auto [out_direct, grads_direct] = run(direct);
+    CHECK(out_ids == out_direct);  // the same sums in the same order
+    // Gradients: the same terms, grouped by kind first; relative to the largest.
+    double worst = 0.0, scale = 1.0;
+    for (size_t i = 0; i < grads_ids.size(); ++i)
+      for (size_t j = 0; j < grads_ids[i].size(); ++j) {
+        worst = std::max(worst, std::fabs(grads_ids[i][j] - grads_direct[i][j]));
+        scale = std::max(scale, std::fabs(grads_direct[i][j]));
+      }
+    CHECK(worst / scale <= 1e-13);
+  }
 }
 
 TEST_CASE("a class is the mean of its molecules' embeddings, and a class without molecules is zero") {
