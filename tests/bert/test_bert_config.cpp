@@ -11,11 +11,11 @@
 #include "models/bert/bert_config.h"
 #include "models/bert/model_dir.h"
 #include "models/bert/vocab.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -205,8 +205,8 @@ TEST_CASE("bert config: malformed and missing files") {
                        doctest::Contains("config.json: expected a JSON object"), std::runtime_error);
   CHECK_THROWS_WITH_AS(BertConfig::from_json_text("", "config.json"), doctest::Contains("malformed JSON"),
                        std::runtime_error);
-  TempDir dir("config_files");
-  const std::string missing = dir.str() + "/config.json";
+  ScratchDir dir("config_files");
+  const std::string missing = dir.path() + "/config.json";
   CHECK_THROWS_WITH_AS(BertConfig::from_json_file(missing), doctest::Contains("config.json: cannot open"),
                        std::runtime_error);
   const std::string broken = dir.write("config.json", "{\"hidden_size\": }");
@@ -250,11 +250,11 @@ TEST_CASE("tokenizer config: fields, defaults and the 'no limit' sentinel") {
   CHECK(has(tokenizer_error("{oops}"), "tokenizer_config.json: malformed JSON"));
 
   // A folder without tokenizer_config.json gets the defaults.
-  TempDir dir("tokenizer_config");
-  CHECK(TokenizerConfig::from_model_dir(dir.str()).do_lower_case);
-  CHECK_FALSE(sentence_transformers_max_seq_length(dir.str()).has_value());
+  ScratchDir dir("tokenizer_config");
+  CHECK(TokenizerConfig::from_model_dir(dir.path()).do_lower_case);
+  CHECK_FALSE(sentence_transformers_max_seq_length(dir.path()).has_value());
   dir.write("sentence_bert_config.json", R"({"max_seq_length": 0})");
-  CHECK_THROWS_WITH_AS(sentence_transformers_max_seq_length(dir.str()),
+  CHECK_THROWS_WITH_AS(sentence_transformers_max_seq_length(dir.path()),
                        doctest::Contains("field 'max_seq_length': must be positive"), std::runtime_error);
 }
 
@@ -262,21 +262,21 @@ TEST_CASE("model folder: validation names the folder and the missing file") {
   CHECK_NOTHROW(validate_model_dir(kTinyDir));
   CHECK_NOTHROW(validate_model_dir(testing::fixture_path("bert/tiny_legacy_names")));
 
-  TempDir dir("model_dir");
-  const std::string missing = dir.str() + "/absent";
+  ScratchDir dir("model_dir");
+  const std::string missing = dir.path() + "/absent";
   CHECK_THROWS_WITH_AS(validate_model_dir(missing), doctest::Contains("does not exist"), std::runtime_error);
   const std::string file = dir.write("a_file", "x");
   CHECK_THROWS_WITH_AS(validate_model_dir(file), doctest::Contains("is not a directory"), std::runtime_error);
-  CHECK_THROWS_WITH_AS(validate_model_dir(dir.str()), doctest::Contains("has no config.json"),
+  CHECK_THROWS_WITH_AS(validate_model_dir(dir.path()), doctest::Contains("has no config.json"),
                        std::runtime_error);
   dir.write("config.json", "{}");
-  CHECK_THROWS_WITH_AS(validate_model_dir(dir.str()), doctest::Contains("has no vocab.txt"),
+  CHECK_THROWS_WITH_AS(validate_model_dir(dir.path()), doctest::Contains("has no vocab.txt"),
                        std::runtime_error);
   dir.write("vocab.txt", "[PAD]\n");
-  CHECK_THROWS_WITH_AS(validate_model_dir(dir.str()), doctest::Contains("has no model.safetensors"),
+  CHECK_THROWS_WITH_AS(validate_model_dir(dir.path()), doctest::Contains("has no model.safetensors"),
                        std::runtime_error);
   dir.write("pytorch_model.bin", "x");
-  CHECK_THROWS_WITH_AS(validate_model_dir(dir.str()),
+  CHECK_THROWS_WITH_AS(validate_model_dir(dir.path()),
                        doctest::Contains("tools/convert_bin_to_safetensors.py"), std::runtime_error);
 }
 

@@ -18,11 +18,11 @@
 #include "models/bert/bert_pooling.h"
 #include "models/bert/wordpiece_tokenizer.h"
 #include "tests/bert/bert_test_support.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -349,18 +349,18 @@ TEST_CASE("hidden dropout applies only in training mode with a generator") {
 // ---- errors ------------------------------------------------------------------------------------
 
 // A copy of the tiny checkpoint whose tensors `edit` may change.
-std::string edited_checkpoint(const TempDir& tmp,
+std::string edited_checkpoint(const ScratchDir& tmp,
                               const std::function<void(std::map<std::string, Tensor>&)>& edit) {
   const std::string src = testing::fixture_path("bert/tiny");
   auto tensors = load_tensors(src + "/model.safetensors");
   edit(tensors);
-  save_tensors(tmp.str() + "/model.safetensors", tensors);
-  fs::copy_file(src + "/config.json", tmp.str() + "/config.json", fs::copy_options::overwrite_existing);
-  return tmp.str();
+  save_tensors(tmp.path() + "/model.safetensors", tensors);
+  fs::copy_file(src + "/config.json", tmp.path() + "/config.json", fs::copy_options::overwrite_existing);
+  return tmp.path();
 }
 
 TEST_CASE("a missing tensor is an error naming the file, the tensor and its expected shape") {
-  TempDir tmp("bert_missing");
+  ScratchDir tmp("bert_missing");
   const std::string dir =
       edited_checkpoint(tmp, [](auto& t) { t.erase("encoder.layer.1.output.dense.bias"); });
   const std::string err = error_of([&] { load_bert_model(dir); });
@@ -370,7 +370,7 @@ TEST_CASE("a missing tensor is an error naming the file, the tensor and its expe
 }
 
 TEST_CASE("a wrong shape is an error with the expected and the actual shape") {
-  TempDir tmp("bert_shape");
+  ScratchDir tmp("bert_shape");
   const std::string dir = edited_checkpoint(tmp, [](auto& t) {
     t["encoder.layer.0.attention.self.key.weight"] = Tensor::zeros({32, 16});
   });
@@ -381,19 +381,19 @@ TEST_CASE("a wrong shape is an error with the expected and the actual shape") {
 }
 
 TEST_CASE("an integer weight and duplicate names are errors") {
-  TempDir tmp("bert_dtype");
+  ScratchDir tmp("bert_dtype");
   std::string dir =
       edited_checkpoint(tmp, [](auto& t) { t["pooler.dense.bias"] = Tensor::zeros({32}, DType::Int32); });
   CHECK(error_of([&] { load_bert_model(dir); }).find("'pooler.dense.bias' has dtype int32") !=
         std::string::npos);
-  TempDir tmp2("bert_duplicate");
+  ScratchDir tmp2("bert_duplicate");
   dir = edited_checkpoint(tmp2, [](auto& t) { t["bert.pooler.dense.bias"] = t.at("pooler.dense.bias"); });
   CHECK(error_of([&] { load_bert_model(dir); }).find("both stand for parameter 'pooler.dense.bias'") !=
         std::string::npos);
 }
 
 TEST_CASE("without pooler tensors the model has no pooler, and pooler pooling says why") {
-  TempDir tmp("bert_no_pooler");
+  ScratchDir tmp("bert_no_pooler");
   const std::string dir = edited_checkpoint(tmp, [](auto& t) {
     t.erase("pooler.dense.weight");
     t.erase("pooler.dense.bias");
@@ -409,14 +409,14 @@ TEST_CASE("without pooler tensors the model has no pooler, and pooler pooling sa
         std::string::npos);
 
   // Half a pooler is a missing tensor, not "no pooler".
-  TempDir tmp2("bert_half_pooler");
+  ScratchDir tmp2("bert_half_pooler");
   const std::string half = edited_checkpoint(tmp2, [](auto& t) { t.erase("pooler.dense.bias"); });
   CHECK(error_of([&] { load_bert_model(half); }).find("missing tensor 'pooler.dense.bias'") !=
         std::string::npos);
 }
 
 TEST_CASE("a bad config.json or a missing weights file is an error naming the file") {
-  TempDir tmp("bert_bad_config");
+  ScratchDir tmp("bert_bad_config");
   const std::string dir = edited_checkpoint(tmp, [](auto&) {});
   write_file_atomic(dir + "/config.json", R"({"model_type": "bert", "vocab_size": 301, "hidden_size": 32,
     "num_hidden_layers": 2, "num_attention_heads": 5, "intermediate_size": 64,

@@ -17,11 +17,11 @@
 #include "models/bert/sentence_pipeline.h"
 #include "models/bert/text_encoder.h"
 #include "tests/bert/bert_test_support.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -84,17 +84,17 @@ TEST_CASE("batched encoding by length returns rows in input order, equal to one-
 }
 
 TEST_CASE("a second encoder finds every text in the cache and returns the same bits") {
-  TempDir tmp("encoder_cache_hits");
+  ScratchDir tmp("encoder_cache_hits");
   warnings.clear();
   Tensor first, second;
   {
-    TextEncoder encoder(tiny_options(tmp.str()));
+    TextEncoder encoder(tiny_options(tmp.path()));
     first = encoder.encode_texts(kTexts);
     CHECK(encoder.last_stats().cache_hits == 0);
     CHECK(encoder.last_stats().computed == 6);
   }
-  REQUIRE(shard_files(tmp.str()).size() == 1);
-  TextEncoder again(tiny_options(tmp.str()));
+  REQUIRE(shard_files(tmp.path()).size() == 1);
+  TextEncoder again(tiny_options(tmp.path()));
   CHECK(again.cache()->size() == 6);
   second = again.encode_texts(kTexts);
   CHECK(again.last_stats().cache_hits == 6);
@@ -105,53 +105,53 @@ TEST_CASE("a second encoder finds every text in the cache and returns the same b
   Tensor mixed = again.encode_texts({"fever", "stable chronic anemia"});
   CHECK(again.last_stats().cache_hits == 1);
   CHECK(again.last_stats().computed == 1);
-  CHECK(shard_files(tmp.str()).size() == 2);
+  CHECK(shard_files(tmp.path()).size() == 2);
   CHECK(testing::max_abs_diff(mixed, one_by_one({"fever", "stable chronic anemia"}, Pooling::Mean, false)) <
         1e-5);
   CHECK(warnings.empty());
 }
 
 TEST_CASE("changing the pooling, normalisation, length or the model's weights misses the cache") {
-  TempDir tmp("encoder_cache_keys");
-  { TextEncoder(tiny_options(tmp.str())).encode_texts(kTexts); }
+  ScratchDir tmp("encoder_cache_keys");
+  { TextEncoder(tiny_options(tmp.path())).encode_texts(kTexts); }
 
   auto hits_with = [&](TextEncoderOptions o) {
     TextEncoder encoder(o);
     encoder.encode_texts(kTexts);
     return encoder.last_stats().cache_hits;
   };
-  CHECK(hits_with(tiny_options(tmp.str())) == 6);
-  TextEncoderOptions o = tiny_options(tmp.str());
+  CHECK(hits_with(tiny_options(tmp.path())) == 6);
+  TextEncoderOptions o = tiny_options(tmp.path());
   o.pooling = Pooling::Cls;
   CHECK(hits_with(o) == 0);
-  o = tiny_options(tmp.str());
+  o = tiny_options(tmp.path());
   o.normalize = true;
   CHECK(hits_with(o) == 0);
-  o = tiny_options(tmp.str());
+  o = tiny_options(tmp.path());
   o.max_length = 6;  // truncates the longer texts
   CHECK(hits_with(o) == 0);
-  o = tiny_options(tmp.str());
+  o = tiny_options(tmp.path());
   o.batch_size = 5;  // batching does not change the vectors, so it is not part of the key
   CHECK(hits_with(o) == 6);
 
   // The same checkpoint with one weight changed is another model.
-  TempDir copy("encoder_cache_model");
+  ScratchDir copy("encoder_cache_model");
   for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json"})
-    fs::copy_file(kTiny + "/" + f, copy.str() + "/" + f);
+    fs::copy_file(kTiny + "/" + f, copy.path() + "/" + f);
   auto tensors = load_tensors(kTiny + "/model.safetensors");
   tensors["pooler.dense.bias"] = add(tensors.at("pooler.dense.bias"), 1.0);
-  save_tensors(copy.str() + "/model.safetensors", tensors);
-  CHECK(bert_checkpoint_identity(copy.str()) != bert_checkpoint_identity(kTiny));
-  o = tiny_options(tmp.str());
-  o.model_dir = copy.str();
+  save_tensors(copy.path() + "/model.safetensors", tensors);
+  CHECK(bert_checkpoint_identity(copy.path()) != bert_checkpoint_identity(kTiny));
+  o = tiny_options(tmp.path());
+  o.model_dir = copy.path();
   CHECK(hits_with(o) == 0);
 }
 
 TEST_CASE("a truncated or altered cache file is reported, removed and rebuilt, never used") {
-  TempDir tmp("encoder_cache_corrupt");
+  ScratchDir tmp("encoder_cache_corrupt");
   Tensor reference;
-  { reference = TextEncoder(tiny_options(tmp.str())).encode_texts(kTexts); }
-  const std::string shard = shard_files(tmp.str()).at(0);
+  { reference = TextEncoder(tiny_options(tmp.path())).encode_texts(kTexts); }
+  const std::string shard = shard_files(tmp.path()).at(0);
   const std::string good = read_file(shard);
 
   SUBCASE("truncated") { write_file_atomic(shard, good.substr(0, good.size() - 100)); }
@@ -163,7 +163,7 @@ TEST_CASE("a truncated or altered cache file is reported, removed and rebuilt, n
   SUBCASE("garbage") { write_file_atomic(shard, "not a safetensors file at all"); }
 
   warnings.clear();
-  TextEncoder encoder(tiny_options(tmp.str()));
+  TextEncoder encoder(tiny_options(tmp.path()));
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].find(shard) != std::string::npos);
   CHECK(warnings[0].find("damaged") != std::string::npos);
@@ -173,18 +173,18 @@ TEST_CASE("a truncated or altered cache file is reported, removed and rebuilt, n
   CHECK(v.to_vector<float>() == reference.to_vector<float>());
   // The rebuilt cache serves the next encoder without complaint.
   warnings.clear();
-  TextEncoder next(tiny_options(tmp.str()));
+  TextEncoder next(tiny_options(tmp.path()));
   next.encode_texts(kTexts);
   CHECK(next.last_stats().cache_hits == 6);
   CHECK(warnings.empty());
 }
 
 TEST_CASE("the cache compares whole texts, rejects shards of other configurations, and compacts") {
-  TempDir tmp("embedding_cache");
+  ScratchDir tmp("embedding_cache");
   EmbeddingCacheKey key{"model-a", "mean", 16, false, 2};
   std::vector<float> v = {1, 2, 3, 4};
   {
-    EmbeddingCache cache(tmp.str(), key, [](const std::string& m) { warnings.push_back(m); });
+    EmbeddingCache cache(tmp.path(), key, [](const std::string& m) { warnings.push_back(m); });
     cache.insert({"alpha", ""}, v.data());
     float out[2];
     CHECK(cache.lookup("alpha", out));
@@ -197,17 +197,17 @@ TEST_CASE("the cache compares whole texts, rejects shards of other configuration
   // A shard of configuration B placed in A's folder is rejected.
   EmbeddingCacheKey other = key;
   other.pooling = "cls";
-  TempDir tmp_b("embedding_cache_b");
+  ScratchDir tmp_b("embedding_cache_b");
   std::string foreign;
   {
-    EmbeddingCache b(tmp_b.str(), other);
+    EmbeddingCache b(tmp_b.path(), other);
     b.insert({"alpha"}, v.data() + 2);
-    foreign = shard_files(tmp_b.str()).at(0);
+    foreign = shard_files(tmp_b.path()).at(0);
   }
-  const std::string folder = EmbeddingCache(tmp.str(), key).directory();
+  const std::string folder = EmbeddingCache(tmp.path(), key).directory();
   fs::copy_file(foreign, folder + "/shard-zzz.safetensors");
   warnings.clear();
-  EmbeddingCache a(tmp.str(), key, [](const std::string& m) { warnings.push_back(m); });
+  EmbeddingCache a(tmp.path(), key, [](const std::string& m) { warnings.push_back(m); });
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].find("another configuration") != std::string::npos);
   float out[2];
@@ -220,19 +220,19 @@ TEST_CASE("the cache compares whole texts, rejects shards of other configuration
     a.insert({"text " + std::to_string(i)}, row.data());
   }
   CHECK(a.shard_count() < EmbeddingCache::kCompactAbove);
-  EmbeddingCache reopened(tmp.str(), key);
+  EmbeddingCache reopened(tmp.path(), key);
   CHECK(reopened.size() == 2 + EmbeddingCache::kCompactAbove + 1);
   REQUIRE(reopened.lookup("text 7", out));
   CHECK((out[0] == 7 && out[1] == -7));
 }
 
 TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
-  TempDir tmp("sentence_pipeline");
+  ScratchDir tmp("sentence_pipeline");
   auto write = [&](const std::string& file, const std::string& text) {
-    fs::create_directories(fs::path(tmp.str() / fs::path(file)).parent_path());
-    write_file_atomic(tmp.str() + "/" + file, text);
+    fs::create_directories(fs::path(tmp.path() / fs::path(file)).parent_path());
+    write_file_atomic(tmp.path() + "/" + file, text);
   };
-  SentencePipeline none = read_sentence_pipeline(tmp.str());
+  SentencePipeline none = read_sentence_pipeline(tmp.path());
   CHECK_FALSE(none.from_modules_json);
   CHECK(none.pooling == Pooling::Mean);
   CHECK_FALSE(none.normalize);
@@ -243,7 +243,7 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   write("1_Pooling/config.json", R"({"word_embedding_dimension": 32, "pooling_mode_cls_token": true,
     "pooling_mode_mean_tokens": false})");
   write("sentence_bert_config.json", R"({"max_seq_length": 128})");
-  SentencePipeline cls = read_sentence_pipeline(tmp.str());
+  SentencePipeline cls = read_sentence_pipeline(tmp.path());
   CHECK(cls.pooling == Pooling::Cls);
   CHECK_FALSE(cls.normalize);
   CHECK(cls.max_seq_length == 128);
@@ -251,7 +251,7 @@ TEST_CASE("sentence-transformers' pipeline is read from modules.json") {
   write("1_Pooling/config.json", R"({"pooling_mode_max_tokens": true})");
   auto error = [&] {
     try {
-      read_sentence_pipeline(tmp.str());
+      read_sentence_pipeline(tmp.path());
     } catch (const std::exception& e) {
       return std::string(e.what());
     }

@@ -14,11 +14,11 @@
 
 #include "models/bert/model_dir.h"
 #include "models/bert/wordpiece_tokenizer.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -246,7 +246,7 @@ TEST_CASE("tokenizer: malformed text is reported with its position") {
 }
 
 TEST_CASE("vocab: ids are line numbers; CRLF and a missing final newline are accepted") {
-  TempDir dir("vocab_ok");
+  ScratchDir dir("vocab_ok");
   const Vocab v = Vocab::from_file(dir.write("vocab.txt", "[PAD]\r\n[UNK]\nchest\r\n\n##s"));
   CHECK(v.size() == 5);
   CHECK(v.id("[PAD]") == 0);
@@ -258,8 +258,8 @@ TEST_CASE("vocab: ids are line numbers; CRLF and a missing final newline are acc
 }
 
 TEST_CASE("vocab: malformed files give errors naming the file and the problem") {
-  TempDir dir("vocab_bad");
-  const std::string missing = (dir.path / "nope.txt").string();
+  ScratchDir dir("vocab_bad");
+  const std::string missing = dir.file("nope.txt");
   CHECK_THROWS_WITH_AS(Vocab::from_file(missing), doctest::Contains("nope.txt: cannot open"),
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(Vocab::from_file(dir.write("empty.txt", "")),
@@ -285,30 +285,30 @@ TEST_CASE("vocab: malformed files give errors naming the file and the problem") 
 }
 
 TEST_CASE("tokenizer: checkpoint folder errors name the file") {
-  TempDir dir("tok_dir");
-  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path.string()),
+  ScratchDir dir("tok_dir");
+  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path()),
                        doctest::Contains("config.json"), std::runtime_error);
-  fs::copy(kTinyDir + "/config.json", dir.path / "config.json");
-  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path.string()), doctest::Contains("vocab.txt"),
+  fs::copy(kTinyDir + "/config.json", dir.file("config.json"));
+  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path()), doctest::Contains("vocab.txt"),
                        std::runtime_error);
   // More tokens than config.json's vocab_size cannot index the embedding table.
   std::ifstream in(kTinyDir + "/vocab.txt");
   std::string vocab((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   dir.write("vocab.txt", vocab + "extra1\nextra2\n");
-  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path.string()), doctest::Contains("vocab_size"),
+  CHECK_THROWS_WITH_AS(WordPieceTokenizer::from_model_dir(dir.path()), doctest::Contains("vocab_size"),
                        std::runtime_error);
 }
 
 TEST_CASE("tokenizer: default length is model_max_length capped by max_position_embeddings") {
-  TempDir dir("tok_len");
-  fs::copy(kTinyDir + "/config.json", dir.path / "config.json");  // max_position_embeddings 64
-  fs::copy(kTinyDir + "/vocab.txt", dir.path / "vocab.txt");
-  CHECK(WordPieceTokenizer::from_model_dir(dir.path.string()).max_length() ==
+  ScratchDir dir("tok_len");
+  fs::copy(kTinyDir + "/config.json", dir.file("config.json"));  // max_position_embeddings 64
+  fs::copy(kTinyDir + "/vocab.txt", dir.file("vocab.txt"));
+  CHECK(WordPieceTokenizer::from_model_dir(dir.path()).max_length() ==
         64);  // no tokenizer_config.json
   dir.write("tokenizer_config.json", R"({"model_max_length": 512})");
-  CHECK(WordPieceTokenizer::from_model_dir(dir.path.string()).max_length() == 64);
+  CHECK(WordPieceTokenizer::from_model_dir(dir.path()).max_length() == 64);
   dir.write("tokenizer_config.json", R"({"model_max_length": 16})");
-  CHECK(WordPieceTokenizer::from_model_dir(dir.path.string()).max_length() == 16);
+  CHECK(WordPieceTokenizer::from_model_dir(dir.path()).max_length() == 16);
   dir.write("tokenizer_config.json", R"({"model_max_length": 1000000000000000019884624838656})");
-  CHECK(WordPieceTokenizer::from_model_dir(dir.path.string()).max_length() == 64);
+  CHECK(WordPieceTokenizer::from_model_dir(dir.path()).max_length() == 64);
 }

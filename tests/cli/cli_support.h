@@ -7,7 +7,7 @@
 #include <string>
 
 #include "io/atomic_file.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 
 namespace nlammr::testing {
 
@@ -18,8 +18,8 @@ struct CliRun {
 
 // Runs `nlammr <args>` from the build folder; OpenMP waits passively so
 // programs started side by side by ctest do not spin against each other.
-inline CliRun run_nlammr(const std::string& args, const TempDir& tmp) {
-  const std::string log = tmp.str() + "/log.txt";
+inline CliRun run_nlammr(const std::string& args, const ScratchDir& tmp) {
+  const std::string log = tmp.path() + "/log.txt";
   const std::string cmd = "OMP_WAIT_POLICY=passive " + std::string(NLAMMR_BINARY_DIR) + "/nlammr " + args + " > " +
                           log + " 2>&1";
   const int raw = std::system(cmd.c_str());

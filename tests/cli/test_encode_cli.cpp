@@ -11,12 +11,12 @@
 #include "io/safetensors.h"
 #include "io/tensor_file.h"
 #include "models/bert/text_encoder.h"
-#include "tests/bert/temp_dir.h"
+#include "tests/test_support.h"
 #include "tests/cli/cli_support.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 
 namespace {
 
@@ -26,17 +26,17 @@ using nlammr::testing::run_nlammr;
 const std::string kTiny = testing::fixture_path("bert/tiny");
 
 TEST_CASE("encode writes one vector per text with the options in the metadata, and uses the cache") {
-  TempDir tmp("cli_encode");
-  write_file_atomic(tmp.str() + "/texts.jsonl",
+  ScratchDir tmp("cli_encode");
+  write_file_atomic(tmp.path() + "/texts.jsonl",
                     "{\"text\": \"chest pain\"}\n\"fever\"\n{\"text\": \"chest pain\"}\n");
-  const std::string common = "encode --model " + kTiny + " --input " + tmp.str() + "/texts.jsonl --cache " +
-                             tmp.str() + "/cache --threads 1 --batch 2";
-  Run first = run_nlammr(common + " --output " + tmp.str() + "/a.safetensors", tmp);
+  const std::string common = "encode --model " + kTiny + " --input " + tmp.path() + "/texts.jsonl --cache " +
+                             tmp.path() + "/cache --threads 1 --batch 2";
+  Run first = run_nlammr(common + " --output " + tmp.path() + "/a.safetensors", tmp);
   INFO(first.output);
   REQUIRE(first.status == 0);
   CHECK(first.output.find("encoded 3 texts (0 from the cache, 2 computed)") != std::string::npos);
 
-  SafeTensorsFile file = SafeTensorsFile::open(tmp.str() + "/a.safetensors");
+  SafeTensorsFile file = SafeTensorsFile::open(tmp.path() + "/a.safetensors");
   const TensorEntry& e = file.get("embeddings");
   CHECK(e.shape == std::vector<int64_t>{3, 32});
   CHECK(file.metadata().at("pooling") == "mean");
@@ -51,19 +51,19 @@ TEST_CASE("encode writes one vector per text with the options in the metadata, a
   Tensor expected = TextEncoder(o).encode_texts({"chest pain", "fever", "chest pain"});
   CHECK(tensor_from_entry(file, e).to_vector<float>() == expected.to_vector<float>());
 
-  Run second = run_nlammr(common + " --output " + tmp.str() + "/b.safetensors", tmp);
+  Run second = run_nlammr(common + " --output " + tmp.path() + "/b.safetensors", tmp);
   INFO(second.output);
   REQUIRE(second.status == 0);
   CHECK(second.output.find("(2 from the cache, 0 computed)") != std::string::npos);
-  CHECK(read_file(tmp.str() + "/b.safetensors") == read_file(tmp.str() + "/a.safetensors"));
+  CHECK(read_file(tmp.path() + "/b.safetensors") == read_file(tmp.path() + "/a.safetensors"));
 
   // Options change the vectors and the metadata.
-  Run cls = run_nlammr("encode --model " + kTiny + " --input " + tmp.str() +
+  Run cls = run_nlammr("encode --model " + kTiny + " --input " + tmp.path() +
                            "/texts.jsonl --no-cache --pooling cls " + "--normalize --max-length 8 --output " +
-                           tmp.str() + "/c.safetensors",
+                           tmp.path() + "/c.safetensors",
                        tmp);
   REQUIRE(cls.status == 0);
-  SafeTensorsFile c = SafeTensorsFile::open(tmp.str() + "/c.safetensors");
+  SafeTensorsFile c = SafeTensorsFile::open(tmp.path() + "/c.safetensors");
   CHECK(c.metadata().at("pooling") == "cls");
   CHECK(c.metadata().at("normalize") == "true");
   CHECK(c.metadata().at("max_length") == "8");
@@ -74,23 +74,23 @@ TEST_CASE("encode writes one vector per text with the options in the metadata, a
 }
 
 TEST_CASE("encode reports bad input with the file and line, and fails") {
-  TempDir tmp("cli_encode_errors");
-  write_file_atomic(tmp.str() + "/bad.jsonl", "\"ok\"\n{\"label\": 1}\n");
-  Run bad = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() +
-                           "/bad.jsonl --output " + tmp.str() + "/o.safetensors",
+  ScratchDir tmp("cli_encode_errors");
+  write_file_atomic(tmp.path() + "/bad.jsonl", "\"ok\"\n{\"label\": 1}\n");
+  Run bad = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.path() +
+                           "/bad.jsonl --output " + tmp.path() + "/o.safetensors",
                        tmp);
   CHECK(bad.status != 0);
   CHECK(bad.output.find("bad.jsonl:2: the object has no \"text\" string") != std::string::npos);
 
-  Run missing = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.str() +
-                               "/missing.txt --output " + tmp.str() + "/o.safetensors",
+  Run missing = run_nlammr("encode --model " + kTiny + " --no-cache --input " + tmp.path() +
+                               "/missing.txt --output " + tmp.path() + "/o.safetensors",
                            tmp);
   CHECK(missing.status != 0);
   CHECK(missing.output.find("missing.txt") != std::string::npos);
 
-  write_file_atomic(tmp.str() + "/good.txt", "fever\n");
-  Run model = run_nlammr("encode --model " + tmp.str() + "/nowhere --input " + tmp.str() +
-                             "/good.txt --output " + tmp.str() + "/o.safetensors",
+  write_file_atomic(tmp.path() + "/good.txt", "fever\n");
+  Run model = run_nlammr("encode --model " + tmp.path() + "/nowhere --input " + tmp.path() +
+                             "/good.txt --output " + tmp.path() + "/o.safetensors",
                          tmp);
   CHECK(model.status != 0);
   CHECK(model.output.find("nowhere") != std::string::npos);

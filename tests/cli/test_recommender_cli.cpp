@@ -15,7 +15,7 @@
 
 using namespace nlammr;
 using nlammr::testing::run_nlammr;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 
 namespace {
 
@@ -29,10 +29,10 @@ size_t count_lines(const std::string& path) {
 }  // namespace
 
 TEST_CASE("train, resume, eval and recommend from the command line") {
-  TempDir tmp("cli_recommender");
-  const std::string data = tmp.str() + "/cohort", run = tmp.str() + "/run";
+  ScratchDir tmp("cli_recommender");
+  const std::string data = tmp.path() + "/cohort", run = tmp.path() + "/run";
   write_cohort(nlammr::testing::tiny_training_cohort(), data);
-  const std::string common = " --model " + testing::fixture_path("bert/tiny") + " --cache " + tmp.str() + "/cache";
+  const std::string common = " --model " + testing::fixture_path("bert/tiny") + " --cache " + tmp.path() + "/cache";
 
   auto train = run_nlammr("train --data " + data + " --out " + run + common +
                               " --epochs 2 --batch-size 4 --latent-dim 16 --gnn-dim 8 --gnn-layers 2 --threads 1",
@@ -48,7 +48,7 @@ TEST_CASE("train, resume, eval and recommend from the command line") {
   REQUIRE(more.status == 0);
   CHECK(count_lines(run + "/metrics.jsonl") == 3);
 
-  auto eval = run_nlammr("eval --run " + run + " --bootstrap 3 --cache " + tmp.str() + "/cache", tmp);
+  auto eval = run_nlammr("eval --run " + run + " --bootstrap 3 --cache " + tmp.path() + "/cache", tmp);
   INFO(eval.output);
   REQUIRE(eval.status == 0);
   nlohmann::json report = nlohmann::json::parse(read_file(run + "/eval_test.json"));
@@ -72,31 +72,31 @@ TEST_CASE("train, resume, eval and recommend from the command line") {
 }
 
 TEST_CASE("bad input to the recommender's commands gives a clear error and a non-zero exit") {
-  TempDir tmp("cli_recommender_errors");
-  auto missing = run_nlammr("train --data " + tmp.str() + "/nowhere --out " + tmp.str() + "/run --model " +
+  ScratchDir tmp("cli_recommender_errors");
+  auto missing = run_nlammr("train --data " + tmp.path() + "/nowhere --out " + tmp.path() + "/run --model " +
                                 testing::fixture_path("bert/tiny"),
                             tmp);
   CHECK(missing.status != 0);
-  CHECK(missing.output.find(tmp.str() + "/nowhere") != std::string::npos);
+  CHECK(missing.output.find(tmp.path() + "/nowhere") != std::string::npos);
 
-  auto no_run = run_nlammr("eval --run " + tmp.str() + "/nothing", tmp);
+  auto no_run = run_nlammr("eval --run " + tmp.path() + "/nothing", tmp);
   CHECK(no_run.status != 0);
   CHECK(no_run.output.find("no run description") != std::string::npos);
 
-  auto no_data = run_nlammr("train --out " + tmp.str() + "/run2", tmp);
+  auto no_data = run_nlammr("train --out " + tmp.path() + "/run2", tmp);
   CHECK(no_data.status != 0);
   CHECK(no_data.output.find("--data") != std::string::npos);
 
-  std::filesystem::create_directories(tmp.str() + "/fake_run");
+  std::filesystem::create_directories(tmp.path() + "/fake_run");
   const std::string bad = tmp.write("bad.json", "{\"visits\": [");
-  auto bad_json = run_nlammr("recommend --run " + tmp.str() + "/fake_run --input " + bad, tmp);
+  auto bad_json = run_nlammr("recommend --run " + tmp.path() + "/fake_run --input " + bad, tmp);
   CHECK(bad_json.status != 0);
   CHECK(bad_json.output.find("bad.json: not valid JSON") != std::string::npos);
 }
 
 TEST_CASE("fine-tuning the language model end to end trains it and the run reloads it") {
-  TempDir tmp("cli_finetune");
-  const std::string data = tmp.str() + "/cohort", run = tmp.str() + "/run";
+  ScratchDir tmp("cli_finetune");
+  const std::string data = tmp.path() + "/cohort", run = tmp.path() + "/run";
   write_cohort(nlammr::testing::tiny_training_cohort(), data);
   const std::string tiny = testing::fixture_path("bert/tiny");
   auto train = run_nlammr("train --data " + data + " --out " + run + " --model " + tiny + " --no-cache" +

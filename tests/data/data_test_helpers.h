@@ -1,36 +1,15 @@
-// Small helpers for the data tests: scratch directories and files.
+// Small helpers for the data tests: files and error messages (scratch
+// folders: tests/test_support.h).
 #pragma once
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <doctest/doctest.h>
 
+#include "tests/test_support.h"
+
 namespace nlammr::testing {
-
-// A fresh directory under the system temporary directory, removed at scope end.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name) {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("nlammr_test_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string path() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

@@ -1,41 +1,9 @@
 #include "tests/io/io_test_support.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <filesystem>
 #include <stdexcept>
 
 namespace nlammr::testing {
-
-namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const fs::path candidate = fs::temp_directory_path() / ("nlammr-io-test-" + std::to_string(::getpid()) +
-                                                            "-" + std::to_string(counter++));
-    if (fs::create_directory(candidate)) {
-      path_ = candidate.string();
-      return;
-    }
-  }
-  throw std::runtime_error("cannot create a scratch directory");
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-std::vector<std::string> TempDir::listing() const {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(path_)) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   std::FILE* file = std::fopen(path.c_str(), "wb");

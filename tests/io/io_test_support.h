@@ -1,29 +1,13 @@
-// Helpers shared by the io tests: a scratch directory and checks on the
-// messages of expected exceptions.
+// Helpers shared by the io tests: raw files and checks on the messages of
+// expected exceptions (scratch folders: tests/test_support.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "tests/test_support.h"
+
 namespace nlammr::testing {
-
-// A fresh directory under the system temp directory, removed with its
-// contents when the object goes out of scope.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  // Names of the entries in the directory, sorted.
-  std::vector<std::string> listing() const;
-
- private:
-  std::string path_;
-};
 
 // Writes bytes to a file with plain stdio (tests must not depend on the code
 // they test to create their inputs).

@@ -10,7 +10,7 @@
 
 using namespace nlammr;
 using nlammr::testing::contains;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 
 namespace {
 
@@ -26,7 +26,7 @@ std::string error_of(void (*action)(const std::string&), const std::string& path
 }  // namespace
 
 TEST_CASE("write_file_atomic writes, replaces, and leaves no temporary file") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("state.bin");
   const std::string first("first\0contents", 14);  // embedded NUL: binary-safe
   write_file_atomic(path, first);
@@ -41,7 +41,7 @@ TEST_CASE("write_file_atomic writes, replaces, and leaves no temporary file") {
 }
 
 TEST_CASE("new files get the permissions the umask allows, not the temp file's") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("mode.bin");
   const mode_t mask = ::umask(0);
   ::umask(mask);
@@ -52,7 +52,7 @@ TEST_CASE("new files get the permissions the umask allows, not the temp file's")
 }
 
 TEST_CASE("AtomicFileWriter streams many chunks") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("big.bin");
   std::string expected;
   AtomicFileWriter writer(path);
@@ -71,7 +71,7 @@ TEST_CASE("AtomicFileWriter streams many chunks") {
 }
 
 TEST_CASE("an uncommitted writer leaves the old file untouched and removes its temporary file") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("model.bin");
   write_file_atomic(path, "good checkpoint");
   try {
@@ -86,7 +86,7 @@ TEST_CASE("an uncommitted writer leaves the old file untouched and removes its t
 }
 
 TEST_CASE("write errors name the target and the system's reason") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("no/such/dir/out.bin");
   const std::string message = error_of([](const std::string& p) { write_file_atomic(p, "x"); }, path);
   CHECK(contains(message, path));
@@ -104,7 +104,7 @@ TEST_CASE("write errors name the target and the system's reason") {
 }
 
 TEST_CASE("read_file errors name the file and the reason") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string missing = dir.file("missing.txt");
   std::string message = error_of([](const std::string& p) { read_file(p); }, missing);
   CHECK(contains(message, missing));

@@ -147,7 +147,7 @@ TEST_CASE("randomly damaged files are rejected cleanly or read safely") {
 }
 
 TEST_CASE("damaged files on disk go through the memory-mapped path safely") {
-  testing::TempDir dir;
+  testing::ScratchDir dir;
   const std::string seed = read_file(testing::fixture_path("io/reference_mixed.safetensors"));
   Mutator mutator(7);
   int rejected = 0;

@@ -14,7 +14,7 @@
 using namespace nlammr;
 using nlammr::testing::contains;
 using nlammr::testing::safetensors_bytes;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 
 namespace {
 
@@ -29,7 +29,7 @@ std::string open_error(const std::string& path) {
 
 // Writes `bytes` as a file named `name` and returns the error opening it;
 // checks on the way that the message names the file.
-std::string error_for_bytes(const TempDir& dir, const std::string& name, const std::string& bytes) {
+std::string error_for_bytes(const ScratchDir& dir, const std::string& name, const std::string& bytes) {
   const std::string path = dir.file(name);
   testing::write_bytes(path, bytes);
   const std::string message = open_error(path);
@@ -38,7 +38,7 @@ std::string error_for_bytes(const TempDir& dir, const std::string& name, const s
 }
 
 // A file whose header is `header` (verbatim) followed by `data`.
-std::string error_for_header(const TempDir& dir, const std::string& name, const std::string& header,
+std::string error_for_header(const ScratchDir& dir, const std::string& name, const std::string& header,
                              const std::string& data = "") {
   return error_for_bytes(dir, name, safetensors_bytes(header, data));
 }
@@ -57,7 +57,7 @@ std::string with_length(uint64_t length, const std::string& rest) {
 }  // namespace
 
 TEST_CASE("missing file, directory, empty file") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string missing = dir.file("absent.safetensors");
   std::string message = open_error(missing);
   CHECK(contains(message, missing));
@@ -74,7 +74,7 @@ TEST_CASE("missing file, directory, empty file") {
 }
 
 TEST_CASE("truncated files") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string good = read_file(testing::fixture_path("io/reference_plain.safetensors"));
   // Cut inside the header.
   std::string message = error_for_bytes(dir, "cut_header.safetensors", good.substr(0, 100));
@@ -87,7 +87,7 @@ TEST_CASE("truncated files") {
 }
 
 TEST_CASE("absurd header lengths") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_bytes(dir, "huge.safetensors", with_length(uint64_t(1) << 63, "{}"));
   CHECK(contains(message, "exceeds the limit of 100000000 bytes"));
   message = error_for_bytes(dir, "just_over.safetensors", with_length(100'000'001, "{}"));
@@ -97,7 +97,7 @@ TEST_CASE("absurd header lengths") {
 }
 
 TEST_CASE("headers that are not a JSON object") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(dir, "space.safetensors", " {}");
   CHECK(contains(message, "the JSON header does not start with '{'"));
   message = error_for_header(dir, "array.safetensors", "[]");
@@ -120,14 +120,14 @@ TEST_CASE("headers that are not a JSON object") {
 }
 
 TEST_CASE("trailing spaces and other JSON whitespace after the header are accepted") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("padded.safetensors");
   testing::write_bytes(path, safetensors_bytes("{" + u8("a", 1, 0, 1) + "}  \n\t ", "x"));
   CHECK(SafeTensorsFile::open(path).get("a").nbytes == 1);
 }
 
 TEST_CASE("duplicate keys") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message =
       error_for_header(dir, "dup.safetensors", "{" + u8("a", 1, 0, 1) + "," + u8("a", 1, 0, 1) + "}", "x");
   CHECK(contains(message, "the JSON header repeats the key 'a'"));
@@ -138,7 +138,7 @@ TEST_CASE("duplicate keys") {
 }
 
 TEST_CASE("bad metadata") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(dir, "meta_int.safetensors",
                                          "{\"__metadata__\":{\"epoch\":3}," + u8("a", 1, 0, 1) + "}", "x");
   CHECK(contains(message, "__metadata__ value for key 'epoch' must be a string, found 3 (number)"));
@@ -149,7 +149,7 @@ TEST_CASE("bad metadata") {
 }
 
 TEST_CASE("bad tensor entries") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(dir, "not_object.safetensors", "{\"a\":[1,2]}");
   CHECK(contains(message, "tensor 'a': entry must be an object"));
   message =
@@ -162,7 +162,7 @@ TEST_CASE("bad tensor entries") {
 }
 
 TEST_CASE("unknown and unsupported dtypes") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(
       dir, "lower.safetensors", "{\"a\":{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "abcd");
   CHECK(contains(message, "tensor 'a': unknown dtype 'f32'"));
@@ -180,7 +180,7 @@ TEST_CASE("unknown and unsupported dtypes") {
 }
 
 TEST_CASE("bad shapes") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(
       dir, "negative.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}", "x");
   CHECK(contains(message,
@@ -210,7 +210,7 @@ TEST_CASE("bad shapes") {
 }
 
 TEST_CASE("shape and byte range disagree") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(
       dir, "mismatch.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}",
       std::string(20, '\0'));
@@ -218,7 +218,7 @@ TEST_CASE("shape and byte range disagree") {
 }
 
 TEST_CASE("bad data_offsets") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(
       dir, "reversed.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,1]}}", "xy");
   CHECK(contains(message, "tensor 'a': data_offsets [2, 1] end before they begin"));
@@ -233,7 +233,7 @@ TEST_CASE("bad data_offsets") {
 }
 
 TEST_CASE("overlaps, gaps and trailing bytes in the data section") {
-  TempDir dir;
+  ScratchDir dir;
   std::string message = error_for_header(dir, "overlap.safetensors",
                                          "{" + u8("a", 2, 0, 2) + "," + u8("b", 2, 1, 3) + "}", "xyz");
   CHECK(contains(message, "tensor 'b': data_offsets [1, 3] overlap tensor 'a' at [0, 2]"));
@@ -256,7 +256,7 @@ TEST_CASE("overlaps, gaps and trailing bytes in the data section") {
 }
 
 TEST_CASE("empty tensors may share an offset; header order does not matter") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("shared_offset.safetensors");
   testing::write_bytes(path, safetensors_bytes("{" + u8("z", 2, 0, 2) + "," + u8("e", 0, 0, 0) + "," +
                                                    u8("f", 0, 2, 2) + "," + u8("a", 1, 2, 3) + "}",
@@ -268,7 +268,7 @@ TEST_CASE("empty tensors may share an offset; header order does not matter") {
 }
 
 TEST_CASE("BOOL bytes other than 0 and 1") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string message = error_for_header(
       dir, "bool.safetensors", "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,3]}}",
       std::string("\1\0\2", 3));

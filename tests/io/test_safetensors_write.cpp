@@ -11,7 +11,7 @@
 
 using namespace nlammr;
 using nlammr::testing::contains;
-using nlammr::testing::TempDir;
+using nlammr::testing::ScratchDir;
 
 namespace {
 
@@ -37,7 +37,7 @@ std::string write_error(const std::string& path, const std::vector<TensorToWrite
 }  // namespace
 
 TEST_CASE("our writer reproduces the reference writer's files byte for byte") {
-  TempDir dir;
+  ScratchDir dir;
   for (const char* name :
        {"reference_mixed.safetensors", "reference_plain.safetensors", "reference_empty.safetensors"}) {
     INFO(name);
@@ -62,7 +62,7 @@ TEST_CASE("the input order of tensors does not change the file") {
 }
 
 TEST_CASE("write then read round trip: every dtype, scalar, empty tensor, several metadata entries") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("round trip.safetensors");  // a space in the name is fine
   const std::vector<float> weights = {1.5f, -2.0f, 3.25f, 0.0f, -0.0f, 1e-30f};
   const double scalar = -12.5;
@@ -113,7 +113,7 @@ TEST_CASE("write then read round trip: every dtype, scalar, empty tensor, severa
 }
 
 TEST_CASE("rewriting a file leaves readers of the old file with the old data") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("model.safetensors");
   const std::vector<float> old_values = {1, 2, 3, 4};
   const std::vector<float> new_values = {5, 6, 7, 8};
@@ -128,7 +128,7 @@ TEST_CASE("rewriting a file leaves readers of the old file with the old data") {
 TEST_CASE("a file can be rewritten in place from its own mapped tensors") {
   // The new file is written beside the old one and renamed over it, so the
   // mapping the data comes from stays intact during the write.
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("in_place.safetensors");
   const std::string original = read_file(testing::fixture_path("io/reference_mixed.safetensors"));
   testing::write_bytes(path, original);
@@ -138,7 +138,7 @@ TEST_CASE("a file can be rewritten in place from its own mapped tensors") {
 }
 
 TEST_CASE("the writer rejects bad input, naming file and tensor, and creates no file") {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = dir.file("bad.safetensors");
   const float values[4] = {1, 2, 3, 4};
   std::string message;
