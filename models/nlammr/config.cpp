@@ -55,7 +55,11 @@ nlohmann::json NlammrConfig::to_json() const {
           {"ddi_weight", ddi_weight},
           {"use_molecules", use_molecules},
           {"use_history", use_history},
-          {"visit_text", visit_text}};
+          {"visit_text", visit_text},
+          {"use_code_embeddings", use_code_embeddings},
+          {"num_diagnosis_codes", num_diagnosis_codes},
+          {"num_procedure_codes", num_procedure_codes},
+          {"num_medication_classes", num_medication_classes}};
 }
 
 NlammrConfig NlammrConfig::from_json(const nlohmann::json& j) {
@@ -75,6 +79,10 @@ NlammrConfig NlammrConfig::from_json(const nlohmann::json& j) {
   r.get("use_molecules", c.use_molecules);
   r.get("use_history", c.use_history);
   r.get("visit_text", c.visit_text);
+  r.get("use_code_embeddings", c.use_code_embeddings);
+  r.get("num_diagnosis_codes", c.num_diagnosis_codes);
+  r.get("num_procedure_codes", c.num_procedure_codes);
+  r.get("num_medication_classes", c.num_medication_classes);
   r.finish();
   c.validate();
   return c;
@@ -89,6 +97,10 @@ void NlammrConfig::validate() const {
   require(bce_weight >= 0 && bce_weight <= 1, "model config: bce_weight must lie in [0, 1]");
   require(contrastive_weight >= 0 && ddi_weight >= 0, "model config: loss weights must be >= 0");
   require(contrastive_temperature > 0, "model config: contrastive_temperature must be positive");
+  require(num_diagnosis_codes >= 0 && num_procedure_codes >= 0 && num_medication_classes >= 0,
+          "model config: code counts must be >= 0");
+  require(!use_code_embeddings || num_diagnosis_codes + num_procedure_codes + num_medication_classes > 0,
+          "model config: use_code_embeddings needs the cohort's code counts");
   require(visit_text == "concat" || visit_text == "codes",
           "model config: visit_text must be 'concat' or 'codes', not '" + visit_text + "'");
 }

@@ -36,6 +36,15 @@ struct NlammrConfig {
   bool use_molecules = true;
   bool use_history = true;
 
+  // This project's addition (off = the reference): a learned vector per
+  // diagnosis code, procedure code and earlier medication class, summed into
+  // the patient vector (models/nlammr/visit_codes.h). The three sizes are the
+  // cohort's vocabularies, set by the trainer.
+  bool use_code_embeddings = false;
+  int64_t num_diagnosis_codes = 0;
+  int64_t num_procedure_codes = 0;
+  int64_t num_medication_classes = 0;
+
   // How a visit becomes text (see models/nlammr/visit_texts.h).
   std::string visit_text = "concat";  // "concat" (reference) or "codes"
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/nlammr/visit_codes.h"
+
 namespace nlammr {
 
 // Child names follow the reference's module names, so its state dicts map
@@ -30,6 +32,8 @@ NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::share
   mol2latent_ = register_module("mol2latent",
                                 std::make_shared<LatentMLP>(med_in, std::vector<int64_t>{k, k}, config.dropout, init,
                                                             dropout_gen, dtype));
+  if (config.use_code_embeddings)
+    code_table_ = register_module("code_table", std::make_shared<CodeTable>(code_table_rows(config), k, dtype));
 }
 
 Tensor NlammrModel::patient_latent(const VisitInputs& v) const {
@@ -37,6 +41,11 @@ Tensor NlammrModel::patient_latent(const VisitInputs& v) const {
   Tensor h = dropout_->forward(gelu(proj_dsp_->forward(concat({v.full, attended}, 1))));  // [B, d]
   Tensor patient = text2latent_->forward(h);                                        // [B, K]
   if (aggregator_) patient = patient + aggregator_->forward(h, v.history, v.history_mask);
+  if (code_table_) {
+    if (!v.code_ids.defined() || !v.code_offsets.defined() || v.code_offsets.numel() != v.full.size(0) + 1)
+      throw std::runtime_error("NlammrModel: use_code_embeddings needs the visits' code ids (attach_visit_codes)");
+    patient = patient + code_table_->forward(v.code_ids, v.code_offsets);
+  }
   return patient;
 }
 

@@ -9,6 +9,8 @@
 //   history = AttentionPool(query = h, items = PLM vectors of the
 //             medication texts of up to T earlier visits) + proj [B, K]
 //   patient = LatentMLP(h) + history                             [B, K]
+//             (+ the sum of the visit's code vectors, with
+//              use_code_embeddings: models/nlammr/visit_codes.h)
 // Medication tower, for the M medication classes:
 //   text [M, d]  PLM vectors of the class descriptions
 //   mol  [M, g]  GIN graph vectors averaged over each class's molecules
@@ -31,7 +33,13 @@ struct VisitInputs {
   Tensor parts;         // [B, 3, d]: symptoms, diagnoses, procedures
   Tensor history;       // [B, T, d]: medication texts of earlier visits
   Tensor history_mask;  // [B, T] uint8, 1 = a real earlier visit
+  // Only with use_code_embeddings (visit_codes.h): the visits' code ids as
+  // CSR, ids [N] int64 and offsets [B + 1] int64.
+  Tensor code_ids;
+  Tensor code_offsets;
 };
+
+class CodeTable;  // visit_codes.h
 
 class NlammrModel : public nn::Module {
  public:
@@ -64,6 +72,7 @@ class NlammrModel : public nn::Module {
   std::shared_ptr<LatentMLP> text2latent_;
   std::shared_ptr<LatentMLP> mol2latent_;
   std::shared_ptr<GinEncoder> global_encoder_;     // the molecular GIN
+  std::shared_ptr<CodeTable> code_table_;          // use_code_embeddings only
 };
 
 }  // namespace nlammr

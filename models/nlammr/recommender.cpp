@@ -6,6 +6,7 @@
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "io/atc3_names.h"
+#include "models/nlammr/visit_codes.h"
 #include "models/nlammr/visit_texts.h"
 
 namespace nlammr {
@@ -110,10 +111,13 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
   const size_t first = earlier > static_cast<size_t>(model.config().max_visit_num)
                            ? earlier - static_cast<size_t>(model.config().max_visit_num)
                            : 0;
+  VisitCodeLists codes{current.diagnoses, current.procedures, {}};
   for (size_t i = first; i < earlier; ++i) {
     Visit past;
     past.medications = known_indices(cohort.medications, query.visits[i].medications, "medication", rec.unknown_codes);
     to_encode.push_back(make_visit_texts(cohort, past).medications);
+    codes.earlier_medications.insert(codes.earlier_medications.end(), past.medications.begin(),
+                                     past.medications.end());
   }
   Tensor vectors = encode(to_encode);  // [4 + history, d]
   const int64_t d = vectors.size(1), history = static_cast<int64_t>(earlier - first);
@@ -131,6 +135,7 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
   const Device device = class_text.device();
   in.full = in.full.to(device), in.parts = in.parts.to(device);
   in.history = in.history.to(device), in.history_mask = in.history_mask.to(device);
+  if (model.config().use_code_embeddings) attach_visit_codes(in, {codes}, model.config());
 
   Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), model.medication_latent(class_text, molecules)));
   std::vector<double> p = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();

@@ -14,6 +14,7 @@
 #include "kernels/philox.h"
 #include "models/nlammr/bootstrap.h"
 #include "models/nlammr/loss.h"
+#include "models/nlammr/visit_codes.h"
 
 namespace nlammr {
 
@@ -47,6 +48,7 @@ std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, con
     std::vector<int64_t> chunk(ids.begin() + static_cast<int64_t>(start),
                                ids.begin() + static_cast<int64_t>(std::min(ids.size(), start + batch_size)));
     VisitInputs in = data.text->visits(data.index, chunk, model.config().max_visit_num);
+    if (model.config().use_code_embeddings) attach_cohort_codes(in, data.cohort, data.index, chunk, model.config());
     Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), medications));
     std::vector<double> flat = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();
     for (size_t i = 0; i < chunk.size(); ++i) out.emplace_back(flat.begin() + i * m, flat.begin() + (i + 1) * m);
@@ -93,6 +95,11 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
       run_info_(std::move(run_info)) {
   if (!data.text) throw std::runtime_error("Trainer: the data has no text features");
   model_config_.text_dim = data.text->dim();
+  if (model_config_.use_code_embeddings) {
+    model_config_.num_diagnosis_codes = static_cast<int64_t>(data.cohort.diagnoses.size());
+    model_config_.num_procedure_codes = static_cast<int64_t>(data.cohort.procedures.size());
+    model_config_.num_medication_classes = data.num_medications();
+  }
   model_config_.validate();
   train_config_.validate();
   Generator init(train_config_.seed);
@@ -118,7 +125,9 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
   std::vector<std::vector<int>> targets;
   for (int64_t id : ids) targets.push_back(data_.targets(id));
   Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
-  Tensor patients = model_->patient_latent(data_.text->visits(data_.index, ids, model_config_.max_visit_num));
+  VisitInputs in = data_.text->visits(data_.index, ids, model_config_.max_visit_num);
+  if (model_config_.use_code_embeddings) attach_cohort_codes(in, data_.cohort, data_.index, ids, model_config_);
+  Tensor patients = model_->patient_latent(in);
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
   terms.total.backward();

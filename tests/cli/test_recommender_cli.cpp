@@ -71,6 +71,35 @@ TEST_CASE("train, resume, eval and recommend from the command line") {
   CHECK(j.at("visit_text").get<std::string>().find("Hypertension") != std::string::npos);
 }
 
+TEST_CASE("a run with code embeddings trains, reloads and recommends from codes") {
+  ScratchDir tmp("cli_code_embeddings");
+  const std::string data = tmp.path() + "/cohort", run = tmp.path() + "/run";
+  write_cohort(nlammr::testing::tiny_training_cohort(), data);
+  const std::string common = " --model " + testing::fixture_path("bert/tiny") + " --cache " + tmp.path() + "/cache";
+  auto train = run_nlammr("train --data " + data + " --out " + run + common +
+                              " --code-embeddings --visit-text codes --epochs 1 --batch-size 4 --latent-dim 16"
+                              " --gnn-dim 8 --gnn-layers 2 --threads 1",
+                          tmp);
+  INFO(train.output);
+  REQUIRE(train.status == 0);
+  nlohmann::json info = nlohmann::json::parse(read_file(run + "/run.json"));
+  CHECK(info.at("model_config").at("use_code_embeddings") == true);
+  CHECK(info.at("model_config").at("num_diagnosis_codes") == 6);
+  CHECK(info.at("model_config").at("num_medication_classes") == 5);
+
+  const std::string patient = R"({"visits": [{"diagnoses": ["4019"], "medications": ["C09A"]},)"
+                              R"( {"diagnoses": ["4280"], "procedures": ["3893"]}]})";
+  {
+    std::ofstream(tmp.path() + "/patient.json") << patient;
+  }
+  auto rec = run_nlammr("recommend --run " + run + " --json --input " + tmp.path() + "/patient.json", tmp);
+  INFO(rec.output);
+  REQUIRE(rec.status == 0);
+  nlohmann::json j = nlohmann::json::parse(rec.output.substr(rec.output.find('{')));
+  CHECK(j.at("ranked").size() == 5);
+  CHECK(j.at("unknown_codes").empty());
+}
+
 TEST_CASE("bad input to the recommender's commands gives a clear error and a non-zero exit") {
   ScratchDir tmp("cli_recommender_errors");
   auto missing = run_nlammr("train --data " + tmp.path() + "/nowhere --out " + tmp.path() + "/run --model " +

@@ -25,6 +25,8 @@ void add_model_options(CLI::App* cmd, NlammrConfig& m) {
       ->capture_default_str();
   cmd->add_flag("--no-molecules{false}", m.use_molecules, "Ablation: medication classes from text only");
   cmd->add_flag("--no-history{false}", m.use_history, "Ablation: ignore earlier visits");
+  cmd->add_flag("--code-embeddings", m.use_code_embeddings,
+                "Add a learned vector per diagnosis, procedure and earlier medication code (not in the reference)");
 }
 
 void add_train_options(CLI::App* cmd, TrainConfig& t) {
