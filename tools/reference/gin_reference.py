@@ -159,3 +159,29 @@ def average_projection(class_offsets, num_graphs, dtype):
         if end > start:
             matrix[c, start:end] = 1.0 / (end - start)
     return matrix
+
+
+def randomize_gin(model, generator, batches_tracked):
+    """Non-default values for what the default initialisation leaves constant
+    in a GIN (eps, batch norm and its running statistics), so that a fixture
+    tests them too; then every float rounded to float32 (the values nlammr
+    loads). Used by make_gin_fixtures.py and make_nlammr_fixtures.py."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith(".eps"):
+                p.uniform_(-0.3, 0.3, generator=generator)
+            elif "batch_norms" in name or ".mlp.1." in name:
+                if name.endswith("weight"):
+                    p.uniform_(0.5, 1.5, generator=generator)
+                else:
+                    p.uniform_(-0.5, 0.5, generator=generator)
+        for name, b in model.named_buffers():
+            if name.endswith("running_mean"):
+                b.normal_(0.0, 0.5, generator=generator)
+            elif name.endswith("running_var"):
+                b.uniform_(0.5, 2.0, generator=generator)
+            elif name.endswith("num_batches_tracked"):
+                b.fill_(batches_tracked)
+        for t in list(model.parameters()) + list(model.buffers()):
+            if t.is_floating_point():
+                t.copy_(t.float().double())

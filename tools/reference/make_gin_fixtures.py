@@ -39,7 +39,7 @@ import os
 import torch
 from safetensors.torch import save_file
 
-from gin_reference import GNNGraph, average_projection, batch_from_graphs
+from gin_reference import GNNGraph, average_projection, batch_from_graphs, randomize_gin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "..", "tests", "fixtures", "molecules")
@@ -74,30 +74,6 @@ def class_offsets_for(num_graphs):
     return offsets
 
 
-def randomize(model, generator):
-    """Non-default values for everything the default initialisation leaves
-    constant, then every float rounded to float32."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name.endswith(".eps"):
-                p.uniform_(-0.3, 0.3, generator=generator)
-            elif "batch_norms" in name or ".mlp.1." in name:
-                if name.endswith("weight"):
-                    p.uniform_(0.5, 1.5, generator=generator)
-                else:
-                    p.uniform_(-0.5, 0.5, generator=generator)
-        for name, b in model.named_buffers():
-            if name.endswith("running_mean"):
-                b.normal_(0.0, 0.5, generator=generator)
-            elif name.endswith("running_var"):
-                b.uniform_(0.5, 2.0, generator=generator)
-            elif name.endswith("num_batches_tracked"):
-                b.fill_(7)
-        for t in list(model.parameters()) + list(model.buffers()):
-            if t.is_floating_point():
-                t.copy_(t.float().double())
-
-
 def run(model, batch, projection, upstream, training):
     model.train(training)
     model.zero_grad()
@@ -129,7 +105,7 @@ def build(cfg, dtype):
 def make(name, cfg, graphs, batch, offsets):
     torch.manual_seed(cfg["seed"])
     model = build(cfg, torch.float64)
-    randomize(model, torch.Generator().manual_seed(cfg["seed"] + 1))
+    randomize_gin(model, torch.Generator().manual_seed(cfg["seed"] + 1), batches_tracked=7)
     store = cfg["store"]
     # Copies: the state dict's tensors are the live buffers, which the
     # training-mode forward below updates in place.

@@ -47,7 +47,7 @@ from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gin_reference import batch_from_graphs  # noqa: E402
+from gin_reference import batch_from_graphs, randomize_gin  # noqa: E402
 from make_ogb_features import graph_record  # noqa: E402
 from nlammr_reference import NlammrConfig, NlammrModel, VisitBank, nlammr_loss  # noqa: E402
 
@@ -160,30 +160,6 @@ def make_bank(patients, graphs, offsets, dtype):
     return inputs, bank
 
 
-def randomize(model, generator):
-    """Non-default values for what the default initialisation leaves
-    constant, then every float rounded to float32."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name.endswith(".eps"):
-                p.uniform_(-0.3, 0.3, generator=generator)
-            elif "batch_norms" in name or ".mlp.1." in name:
-                if name.endswith("weight"):
-                    p.uniform_(0.5, 1.5, generator=generator)
-                else:
-                    p.uniform_(-0.5, 0.5, generator=generator)
-        for name, b in model.named_buffers():
-            if name.endswith("running_mean"):
-                b.normal_(0.0, 0.5, generator=generator)
-            elif name.endswith("running_var"):
-                b.uniform_(0.5, 2.0, generator=generator)
-            elif name.endswith("num_batches_tracked"):
-                b.fill_(3)
-        for t in list(model.parameters()) + list(model.buffers()):
-            if t.is_floating_point():
-                t.copy_(t.float().double())
-
-
 def run(model, bank, cfg):
     """Evaluation scores, then two training steps; every result as float64."""
     out = {}
@@ -221,7 +197,7 @@ def make(name, spec, bank64, bank32):
     cfg = NlammrConfig(**{**COMMON_MODEL, **spec["model"]})
     torch.manual_seed(spec["seed"])
     model = NlammrModel(cfg).double()
-    randomize(model, torch.Generator().manual_seed(spec["seed"] + 1))
+    randomize_gin(model, torch.Generator().manual_seed(spec["seed"] + 1), batches_tracked=3)
     initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
     weights = {k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in initial.items()}
     reference = run(model, bank64, cfg)
