@@ -48,13 +48,15 @@ using gemm_f32_detail::MicroKernel;
 //     6 KiB) streaming through. A deeper kc means C is loaded and stored
 //     fewer times (once per kc-slice).
 //   kMC = 144: the packed A block, kMC x kKC floats = 144 KiB, is about a
-//     quarter of L2; the rest holds the B micro-panel being used, the C rows
-//     being updated, and what the other core's work brings in via the shared
-//     L3 does not touch. Larger blocks started to lose to L2 misses (see
-//     docs/benchmarks.md for the sweep). A multiple of kMR.
+//     quarter of L2, leaving room for the B micro-panel in use and the rows
+//     of C being updated. A multiple of kMR.
 //   kNC = 3072: the packed B panel, kKC x kNC floats = 3 MiB, lives in L3
 //     (32 MiB shared). BERT's widest product (n = 3072, BERT-base's FFN) fits
 //     one panel, so A is packed only once. A multiple of kNR.
+// The speed is not sensitive to them on this design: a sweep of kc in {192,
+// 256, 384, 512} and mc in {96, 144, 192, 288} on BERT's shapes (2048 x 768
+// x 768, 2048 x 3072 x 768, 2048 x 384 x 1536, 32 x 768 x 768, one thread,
+// Zen 3) stayed within 2% of these sizes, except kc = 192, 2-4% slower.
 constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 144;
 constexpr int64_t kNC = 3072;
@@ -166,8 +168,9 @@ NLAMMR_GEMM_NOINLINE void pack_a_transposed(const Operands& op, int64_t i0, int6
 // This version is for op(B) = B, whose rows are contiguous along j: each row
 // p is read whole (nc floats, in memory order) and dealt out kNR floats to
 // each panel. (Filling one panel at a time instead reads 64 bytes per row and
-// jumps a whole row ahead, which cost 7% of a [384, 4096] x [4096, 1536]
-// product.)
+// jumps a whole row ahead, a pattern the hardware prefetcher follows less
+// well; gemm_block does that only for short products, where each panel is
+// packed just before use.)
 NLAMMR_GEMM_NOINLINE void pack_b_rows(const Operands& op, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
                                       float* dst) {
   for (int64_t p = 0; p < kc; ++p) {

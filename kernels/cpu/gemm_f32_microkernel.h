@@ -27,10 +27,11 @@
 #endif
 
 // The kernels are kept out of line (one call per MR x NR tile, a few hundred
-// cycles of work each, so the call is free). Inlined into the loops around
-// them, GCC hoisted the alpha/beta broadcasts of the final update above the
-// k loop; those two registers then pushed one accumulator out to the stack,
-// and the kernel ran at 55 GFLOP/s instead of 90.
+// cycles of work each, so the call is free; gemm_f32.cpp calls them through
+// a pointer anyway). Inlined into the loops around them, the compiler may
+// hoist the alpha/beta broadcasts of the final update above the k loop, and
+// with 15 of 16 vector registers in use, that pushes an accumulator out to
+// the stack.
 #if defined(__GNUC__)
 #define NLAMMR_GEMM_NOINLINE __attribute__((noinline))
 #else
