@@ -52,9 +52,18 @@ std::vector<Case> read_cases(const std::string& path) {
   std::vector<Case> cases;
   for (const auto& c : j) {
     Case cs;
-    cs.name = c.at("name").get<std::string>();
-    cs.desc.m = c.at("m").get<int64_t>(), cs.desc.n = c.at("n").get<int64_t>(), cs.desc.k = c.at("k").get<int64_t>();
-    cs.desc.trans_b = c.at("trans_b").get<bool>();
+    try {
+      cs.name = c.at("name").get<std::string>();
+      cs.desc.m = c.at("m").get<int64_t>();
+      cs.desc.n = c.at("n").get<int64_t>();
+      cs.desc.k = c.at("k").get<int64_t>();
+      cs.desc.trans_b = c.at("trans_b").get<bool>();
+    } catch (const std::exception& e) {
+      throw std::runtime_error("gemm_bench: " + path + ": case " + std::to_string(cases.size()) +
+                               " needs name, m, n, k and trans_b: " + e.what());
+    }
+    if (cs.desc.m < 1 || cs.desc.n < 1 || cs.desc.k < 1)
+      throw std::runtime_error("gemm_bench: " + path + ": case '" + cs.name + "' has a non-positive size");
     cases.push_back(cs);
   }
   return cases;
@@ -104,13 +113,18 @@ int main(int argc, char** argv) {
       for (float& x : a) x = uniform(rng);
       for (float& x : b) x = uniform(rng);
       const double flops = 2.0 * d.m * d.n * d.k;
+      const std::string shape = std::to_string(d.m) + "x" + std::to_string(d.n) + "x" + std::to_string(d.k);
       struct Contender {
         const char* side;
         void (*call)(const GemmDesc&, const float*, const float*, float*);
       };
       const Contender contenders[] = {
-          {"nlammr", [](const GemmDesc& g, const float* x, const float* y, float* z) { cpu::gemm_f32(g, x, y, z); }},
-          {"eigen", [](const GemmDesc& g, const float* x, const float* y, float* z) { cpu::gemm_eigen(g, x, y, z); }},
+          {"nlammr", [](const GemmDesc& g, const float* x, const float* y, float* z) {
+             cpu::gemm_f32(g, x, y, z);
+           }},
+          {"eigen", [](const GemmDesc& g, const float* x, const float* y, float* z) {
+             cpu::gemm_eigen(g, x, y, z);
+           }},
       };
       for (int threads : thread_counts) {
         omp_set_num_threads(threads);
@@ -131,7 +145,7 @@ int main(int argc, char** argv) {
           std::vector<double>& t = times[i];
           std::sort(t.begin(), t.end());
           nlohmann::json row = {{"side", contenders[i].side}, {"case", cs.name},
-                                {"shape", std::to_string(d.m) + "x" + std::to_string(d.n) + "x" + std::to_string(d.k)},
+                                {"shape", shape},
                                 {"layout", layout(d)}, {"threads", threads}, {"min_s", t.front()},
                                 {"median_s", t[t.size() / 2]}, {"gflops", flops / t.front() * 1e-9}};
           std::cout << row.dump() << std::endl;

@@ -18,7 +18,8 @@ void CpuBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, const
     case DType::Float64:
       return cpu::gemm_eigen(d, cpu::ptr<double>(a), cpu::ptr<double>(b), cpu::ptr<double>(c));
     default:
-      throw std::runtime_error(std::string("gemm: expected float32 or float64, got ") + dtype_name(c.dtype()));
+      throw std::runtime_error(std::string("gemm: expected float32 or float64, got ") +
+                               dtype_name(c.dtype()));
   }
 }
 

@@ -86,8 +86,8 @@ void gemm_eigen(const GemmDesc& d, const T* a, const T* b, T* c) {
     const int64_t i = t / (row_tiles * col_tiles);
     const int64_t rt = (t / col_tiles) % row_tiles, ct = t % col_tiles;
     const int64_t r0 = rt * kTileRows, c0 = ct * kTileCols;
-    tile<T>(d, a + i * d.stride_a, b + i * d.stride_b, c + i * d.stride_c, r0, std::min(kTileRows, d.m - r0), c0,
-            std::min(kTileCols, d.n - c0));
+    tile<T>(d, a + i * d.stride_a, b + i * d.stride_b, c + i * d.stride_c, r0, std::min(kTileRows, d.m - r0),
+            c0, std::min(kTileCols, d.n - c0));
   }
 }
 

@@ -148,8 +148,8 @@ NLAMMR_GEMM_NOINLINE void pack_a_rows(const Operands& op, int64_t i0, int64_t mc
 // The same packing for op(A) = Aᵀ, A stored k x m: row p of the stored
 // matrix is column p of op(A), contiguous along i. Reading it whole (mc
 // floats) and dealing it out to the panels reads memory in order.
-NLAMMR_GEMM_NOINLINE void pack_a_transposed(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
-                                            float* dst) {
+NLAMMR_GEMM_NOINLINE void pack_a_transposed(const Operands& op, int64_t i0, int64_t mc, int64_t p0,
+                                            int64_t kc, float* dst) {
   for (int64_t p = 0; p < kc; ++p) {
     const float* row = op.a + (p0 + p) * op.lda + i0;
     for (int64_t ir = 0; ir < mc; ir += kMR) {
@@ -227,8 +227,8 @@ inline void transpose_8x8_into_panel(const float* src, int64_t ld, float* dst) {
 // through 8 x 8 transposes where AVX2 is available: the scalar copy writes
 // every float to a different cache line of the panel, and took a third of
 // the time of a [32, 768] x [768, 768] product.
-NLAMMR_GEMM_NOINLINE void pack_b_transposed(const Operands& op, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
-                                            float* dst) {
+NLAMMR_GEMM_NOINLINE void pack_b_transposed(const Operands& op, int64_t p0, int64_t kc, int64_t j0,
+                                            int64_t nc, float* dst) {
   for (int64_t jr = 0; jr < nc; jr += kNR, dst += kNR * kc) {
     const int64_t nr = std::min(kNR, nc - jr);
     const float* cols = op.b + (j0 + jr) * op.ldb + p0;  // stored row j0 + jr, from column p0
@@ -311,7 +311,8 @@ void gemm_block(MicroKernel micro_kernel, const Operands& op, int64_t k, float a
         for (int64_t jr = jc; jr < jc + nc; jr += kNR) {
           const int64_t nr = std::min(kNR, jc + nc - jr);
           pack_b(jr, nr);
-          macro_kernel(micro_kernel, rows, nr, kc, packed_a, packed_b, alpha, beta_slice, c + row0 * ldc + jr, ldc);
+          macro_kernel(micro_kernel, rows, nr, kc, packed_a, packed_b, alpha, beta_slice, c + row0 * ldc + jr,
+                       ldc);
         }
         continue;
       }
@@ -347,7 +348,8 @@ MicroKernel select(GemmF32Kernel kernel) {
 }  // namespace
 
 const char* gemm_f32_kernel_name(GemmF32Kernel kernel) {
-  return gemm_f32_detail::kHaveAvx2Kernel && kernel == GemmF32Kernel::Best ? "avx2-fma 6x16" : "portable 6x16";
+  const bool avx2 = gemm_f32_detail::kHaveAvx2Kernel && kernel == GemmF32Kernel::Best;
+  return avx2 ? "avx2-fma 6x16" : "portable 6x16";
 }
 
 void gemm_f32(const GemmDesc& d, const float* a, const float* b, float* c, GemmF32Kernel kernel) {

@@ -50,8 +50,8 @@ struct Problem {
 // reals in [-1, 1]. Batch strides are the matrix sizes unless `shared_a` /
 // `shared_b` (stride 0) or `pad_c` (extra elements between the C matrices,
 // which must never be written).
-Problem make_problem(Dims s, bool ta, bool tb, int64_t batch, bool integers, unsigned seed, bool shared_a = false,
-                     bool shared_b = false, int64_t pad_c = 0) {
+Problem make_problem(Dims s, bool ta, bool tb, int64_t batch, bool integers, unsigned seed,
+                     bool shared_a = false, bool shared_b = false, int64_t pad_c = 0) {
   Problem p;
   p.d.batch = batch, p.d.m = s.m, p.d.n = s.n, p.d.k = s.k;
   p.d.trans_a = ta, p.d.trans_b = tb;
@@ -100,7 +100,8 @@ void check_against_reference(const Problem& p, GemmF32Kernel kernel, bool exact)
         const int64_t at = e * p.d.stride_c + i * p.d.n + j;
         const double c0 = p.d.beta == 0.0 ? 0.0 : p.d.beta * p.c[at];
         const double want = p.d.alpha * dot + c0;
-        const double bound = exact ? 0.0 : 2.0 * (p.d.k + 2) * u * (std::fabs(p.d.alpha) * magnitude + std::fabs(c0));
+        const double scale = std::fabs(p.d.alpha) * magnitude + std::fabs(c0);
+        const double bound = exact ? 0.0 : 2.0 * (p.d.k + 2) * u * scale;
         if (!(std::fabs(c[at] - want) <= bound) && wrong++ < 3)
           FAIL_CHECK("C[" << e << "][" << i << "][" << j << "] = " << c[at] << ", expected " << want);
       }
