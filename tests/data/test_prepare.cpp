@@ -14,7 +14,7 @@
 #include "io/mimic_timestamp.h"
 #include "io/text_table.h"
 #include "tests/data/data_test_helpers.h"
-#include "tests/data/mimic_fixture.h"
+#include "tests/fixture_bundle.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;
@@ -34,7 +34,7 @@ using Strings = std::vector<std::string>;
 PrepareOptions mimic3_mini(const ScratchDir& out) {
   PrepareOptions o;
   o.version = MimicVersion::kMimic3;
-  o.mimic_dir = testing::mini_mimic_dir("mimic3-mini");
+  o.mimic_dir = testing::unpack_fixture_bundle("data/mimic3-mini.bundle");
   o.out_dir = out.path();
   o.ddi_selection.top_k = 2;
   return o;
@@ -195,9 +195,9 @@ TEST_CASE("prepare mimic4: hosp tables, ICD-9 and ICD-10 kept apart by version")
   ScratchDir out("prepare4");
   PrepareOptions o;
   o.version = MimicVersion::kMimic4;
-  o.mimic_dir = testing::mini_mimic_dir("mimic4-mini");
+  o.mimic_dir = testing::unpack_fixture_bundle("data/mimic4-mini.bundle");
   o.out_dir = out.path();
-  const std::string maps = testing::mini_mimic_dir("mimic3-mini") + "/";
+  const std::string maps = testing::unpack_fixture_bundle("data/mimic3-mini.bundle") + "/";
   o.ndc_rxcui_file = maps + "ndc2RXCUI.txt";
   o.rxcui_atc_file = maps + "RXCUI2atc4.csv";
   o.drug_atc_file = maps + "drug-atc.csv";

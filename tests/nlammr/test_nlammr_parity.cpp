@@ -27,6 +27,7 @@
 #include "io/cohort.h"
 #include "io/tensor_file.h"
 #include "models/nlammr/trainer.h"
+#include "tests/fixture_bundle.h"
 #include "tests/molecules/gin_fixture.h"
 #include "tests/test_support.h"
 
@@ -64,7 +65,7 @@ const NlammrData& parity_data(DType dtype) {
     bank.parts = reference_tensor(inputs, "parts").to(dtype);
     bank.medications = reference_tensor(inputs, "medications").to(dtype);
     bank.classes = reference_tensor(inputs, "classes").to(dtype);
-    slot = std::make_unique<NlammrData>(read_cohort(fixture_path("nlammr/parity_cohort")), bank, Device::cpu());
+    slot = std::make_unique<NlammrData>(read_cohort(unpack_fixture_bundle("nlammr/parity_cohort.bundle")), bank, Device::cpu());
   }
   return *slot;
 }
@@ -231,7 +232,7 @@ TEST_CASE("NlammrData rejects a text bank that does not fit the cohort") {
   bank.parts = reference_tensor(inputs, "parts");
   bank.medications = reference_tensor(inputs, "medications");
   bank.classes = reference_tensor(inputs, "classes");
-  const Cohort cohort = read_cohort(fixture_path("nlammr/parity_cohort"));
+  const Cohort cohort = read_cohort(unpack_fixture_bundle("nlammr/parity_cohort.bundle"));
   SUBCASE("one visit too few") {
     bank.full = bank.full.slice(0, 1, bank.full.size(0)).contiguous();
     CHECK_THROWS_WITH_AS(NlammrData(cohort, bank, Device::cpu()), doctest::Contains("text bank's full"),

@@ -6,7 +6,8 @@ plain-PyTorch twin in nlammr_reference.py.
 
 Requires torch, safetensors and RDKit. Writes:
 
-  parity_cohort/            a small cohort directory (docs/data.md's format):
+  parity_cohort.bundle      a small cohort (docs/data.md's format) as one
+                            bundle file (tests/fixture_bundle.h):
                             12 patients with 1 to 4 visits, 6 medication
                             classes with real SMILES (one class with three
                             molecules, one whose only SMILES RDKit and nlammr
@@ -52,7 +53,7 @@ from make_ogb_features import graph_record  # noqa: E402
 from nlammr_reference import NlammrConfig, NlammrModel, VisitBank, nlammr_loss  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "..", "..", "tests", "fixtures", "nlammr")
-COHORT_DIR = os.path.join(FIXTURES, "parity_cohort")
+COHORT_BUNDLE = os.path.join(FIXTURES, "parity_cohort.bundle")
 
 TEXT_DIM = 16
 
@@ -107,23 +108,24 @@ def make_cohort():
 
 
 def write_cohort(patients):
-    os.makedirs(COHORT_DIR, exist_ok=True)
-
-    def write(name, text):
-        with open(os.path.join(COHORT_DIR, name), "w", encoding="utf-8") as f:
-            f.write(text)
-
-    write("cohort.jsonl", "".join(json.dumps(p) + "\n" for p in patients))
-    write("diagnoses.tsv", "code\tshort_title\tlong_title\n" +
-          "".join(f"{c}\t{t}\t{t}\n" for c, t in DIAGNOSES))
-    write("procedures.tsv", "code\tshort_title\tlong_title\n" +
-          "".join(f"{c}\t{t}\t{t}\n" for c, t in PROCEDURES))
-    write("medications.tsv", "atc3\tsmiles\n" + "".join(f"{c}\t{'|'.join(s)}\n" for c, s in MEDICATIONS))
-    write("ddi.tsv", "atc3_a\tatc3_b\n" + "".join(f"{a}\t{b}\n" for a, b in DDI_PAIRS))
-    # Fixed index orders, so that index m means the same class on both sides.
-    write("diagnoses.vocab", "".join(c + "\n" for c, _ in DIAGNOSES))
-    write("procedures.vocab", "".join(c + "\n" for c, _ in PROCEDURES))
-    write("medications.vocab", "".join(c + "\n" for c, _ in MEDICATIONS))
+    """The cohort as one bundle file (tests/fixture_bundle.h unpacks it into
+    the directory layout of docs/data.md)."""
+    files = [
+        ("cohort.jsonl", "".join(json.dumps(p) + "\n" for p in patients)),
+        ("diagnoses.tsv", "code\tshort_title\tlong_title\n" + "".join(f"{c}\t{t}\t{t}\n" for c, t in DIAGNOSES)),
+        ("procedures.tsv", "code\tshort_title\tlong_title\n" + "".join(f"{c}\t{t}\t{t}\n" for c, t in PROCEDURES)),
+        ("medications.tsv", "atc3\tsmiles\n" + "".join(f"{c}\t{'|'.join(s)}\n" for c, s in MEDICATIONS)),
+        ("ddi.tsv", "atc3_a\tatc3_b\n" + "".join(f"{a}\t{b}\n" for a, b in DDI_PAIRS)),
+        # Fixed index orders, so that index m means the same class on both sides.
+        ("diagnoses.vocab", "".join(c + "\n" for c, _ in DIAGNOSES)),
+        ("procedures.vocab", "".join(c + "\n" for c, _ in PROCEDURES)),
+        ("medications.vocab", "".join(c + "\n" for c, _ in MEDICATIONS)),
+    ]
+    with open(COHORT_BUNDLE, "w", encoding="utf-8") as f:
+        f.write("# The parity test's cohort, written by tools/reference/make_nlammr_fixtures.py:\n"
+                "# invented patients; real ICD-9 codes, ATC3 classes and SMILES as public facts.\n")
+        for name, text in files:
+            f.write(f"@@ file {name}\n{text}")
 
 
 def class_graphs():

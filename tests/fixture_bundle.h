@@ -1,6 +1,13 @@
-// The hand-made MIMIC-shaped tables of the preparation tests live in one text
-// file per database (tests/fixtures/data/<name>.bundle, format in its header);
-// this writes them out as the directory `nlammr prepare` reads.
+// Fixture bundles: a folder of small text files kept as one committed text
+// file (tests/fixtures/.../NAME.bundle), unpacked by the tests that read it.
+// Used for inputs whose file names the readers fix (MIMIC's tables, a
+// cohort's cohort.jsonl) but whose contents are hand-made.
+//
+// Format: "#" lines before the first section are comments; "@@ file NAME"
+// starts the file NAME (which may contain "/"); the lines that follow, up to
+// the next "@@ file", are its contents, each ending in a line break, except
+// that a section ending in "@@ no final newline" loses its last one. A NAME
+// ending in .gz is written gzip-compressed.
 #pragma once
 
 #include <unistd.h>
@@ -8,7 +15,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,7 +23,7 @@
 
 namespace nlammr::testing {
 
-inline void write_table(const std::filesystem::path& path, const std::string& content) {
+inline void write_bundle_file(const std::filesystem::path& path, const std::string& content) {
   std::filesystem::create_directories(path.parent_path());
   if (path.extension() == ".gz") {
     gzFile gz = gzopen(path.c_str(), "wb");
@@ -29,13 +35,14 @@ inline void write_table(const std::filesystem::path& path, const std::string& co
   }
 }
 
-// Unpacks the bundle `name` ("mimic3-mini") once per process into a scratch
-// folder and returns that folder.
-inline std::string mini_mimic_dir(const std::string& name) {
+// Unpacks the bundle at fixture_path(relative) once per process into a
+// scratch folder and returns that folder; every such folder is removed when
+// the test process exits.
+inline std::string unpack_fixture_bundle(const std::string& relative) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("nlammr_" + name + "_" + std::to_string(::getpid()));
+  const std::string stem = fs::path(relative).stem().string();
+  const fs::path dir = fs::temp_directory_path() / ("nlammr_" + stem + "_" + std::to_string(::getpid()));
   if (fs::exists(dir)) return dir.string();
-  // Every unpacked folder is removed when the test process exits.
   static struct Unpacked {
     std::vector<fs::path> dirs;
     ~Unpacked() {
@@ -44,14 +51,15 @@ inline std::string mini_mimic_dir(const std::string& name) {
     }
   } unpacked;
   unpacked.dirs.push_back(dir);
-  std::ifstream in(fixture_path("data/" + name + ".bundle"), std::ios::binary);
-  if (!in) throw std::runtime_error("missing fixture bundle " + name);
+  fs::create_directories(dir);
+  std::ifstream in(fixture_path(relative), std::ios::binary);
+  if (!in) throw std::runtime_error("missing fixture bundle " + fixture_path(relative));
   std::string file, content, line;
   bool in_section = false;
   auto flush = [&](bool final_newline) {
     if (!in_section) return;
     if (!final_newline && !content.empty()) content.pop_back();
-    write_table(dir / file, content);
+    write_bundle_file(dir / file, content);
     content.clear();
     in_section = false;
   };
