@@ -31,8 +31,8 @@ class ProgressBar {
   std::string label_, unit_;
   bool enabled_;
   bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_log_;
-  std::chrono::steady_clock::time_point start_, last_draw_;
+  // Declared in initialisation order: last_log_ starts as a copy of start_.
+  std::chrono::steady_clock::time_point start_, last_draw_, last_log_;
 };
 
 }  // namespace nlammr::cli
