@@ -4,8 +4,8 @@
 // The reference sees a visit only through the language model's vectors of its
 // code descriptions. Two codes whose titles read alike ("Acute kidney failure,
 // unspecified" and "... with lesion of tubular necrosis") land close in that
-// space even when prescribing differs, and a mean of a dozen title vectors
-// blurs which codes were there at all. A learned vector per code, summed over
+// space whether or not they are treated alike, and a mean of a dozen title
+// vectors blurs which codes were there at all. A learned vector per code, summed over
 // the visit's codes, gives the model the identity back: the "wide" half of a
 // wide-and-deep model, the per-code memory that GAMENet/SafeDrug-style models
 // are built on.
