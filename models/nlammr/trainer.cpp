@@ -33,6 +33,14 @@ class EvalMode {
   nn::Module& m_;
   bool was_training_;
 };
+
+// A batch as the model reads it: the text features, plus the visits' code ids
+// when the model has a code table.
+VisitInputs batch_inputs(const NlammrData& data, const std::vector<int64_t>& ids, const NlammrConfig& config) {
+  VisitInputs in = data.text->visits(data.index, ids, config.max_visit_num);
+  if (config.use_code_embeddings) attach_cohort_codes(in, data.cohort, data.index, ids, config);
+  return in;
+}
 }  // namespace
 
 std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, const NlammrData& data,
@@ -47,8 +55,7 @@ std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, con
   for (size_t start = 0; start < ids.size(); start += static_cast<size_t>(batch_size)) {
     std::vector<int64_t> chunk(ids.begin() + static_cast<int64_t>(start),
                                ids.begin() + static_cast<int64_t>(std::min(ids.size(), start + batch_size)));
-    VisitInputs in = data.text->visits(data.index, chunk, model.config().max_visit_num);
-    if (model.config().use_code_embeddings) attach_cohort_codes(in, data.cohort, data.index, chunk, model.config());
+    VisitInputs in = batch_inputs(data, chunk, model.config());
     Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), medications));
     std::vector<double> flat = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();
     for (size_t i = 0; i < chunk.size(); ++i) out.emplace_back(flat.begin() + i * m, flat.begin() + (i + 1) * m);
@@ -125,9 +132,7 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
   std::vector<std::vector<int>> targets;
   for (int64_t id : ids) targets.push_back(data_.targets(id));
   Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
-  VisitInputs in = data_.text->visits(data_.index, ids, model_config_.max_visit_num);
-  if (model_config_.use_code_embeddings) attach_cohort_codes(in, data_.cohort, data_.index, ids, model_config_);
-  Tensor patients = model_->patient_latent(in);
+  Tensor patients = model_->patient_latent(batch_inputs(data_, ids, model_config_));
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
   terms.total.backward();
