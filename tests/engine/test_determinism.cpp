@@ -90,7 +90,7 @@ TEST_CASE("vectorised kernels give identical bits on 1 and on several threads at
   CHECK(one == three);
 }
 
-// The invariant behind the two tests above, checked directly so that it holds
+// The invariant behind the thread-count tests above, checked directly so that it holds
 // on any CPU, whatever its vector width: an element's value must not depend on
 // where it stands in a loop. A kernel run over a whole array puts most
 // elements in the vector body; run over the array's tail from each offset,
