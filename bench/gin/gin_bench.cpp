@@ -26,10 +26,10 @@
 
 #include "bench/gin/timing.h"
 #include "engine/engine.h"
-#include "io/graph_batch.h"
-#include "io/mol_graph_json.h"
-#include "io/molecule_graph.h"
-#include "io/smiles_file.h"
+#include "models/gin/graph_batch.h"
+#include "chem/graph_json.h"
+#include "chem/molecule_graph.h"
+#include "chem/smiles_file.h"
 #include "models/gin/gin_encoder.h"
 
 using namespace nlammr;

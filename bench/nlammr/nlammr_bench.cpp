@@ -9,7 +9,7 @@
 //   nlammr_bench [--cohort DIR] [--threads N] [--steps 300] [--warmup 5] [--text-dim 384]
 //                [--layout-out FILE]
 //
-// Without --cohort the synthetic cohort (io/synthetic_cohort.h, default
+// Without --cohort the synthetic cohort (data/synthetic/synthetic_cohort.h, default
 // options) is used. --layout-out writes what the PyTorch side needs to train
 // on exactly the same data and batches (visits per patient, each visit's
 // medications, the epoch's batch order, every class's molecular graphs as
@@ -26,11 +26,11 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "io/cohort.h"
-#include "io/mol_graph_json.h"
-#include "io/molecule_graph.h"
-#include "io/synthetic_cohort.h"
-#include "models/nlammr/trainer.h"
+#include "data/cohort/cohort.h"
+#include "chem/graph_json.h"
+#include "chem/molecule_graph.h"
+#include "data/synthetic/synthetic_cohort.h"
+#include "models/nlammr/training/trainer.h"
 
 using namespace nlammr;
 

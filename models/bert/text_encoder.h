@@ -24,7 +24,7 @@
 #include "models/bert/bert_model.h"
 #include "models/bert/bert_pooling.h"
 #include "models/bert/embedding_cache.h"
-#include "models/bert/wordpiece_tokenizer.h"
+#include "models/bert/tokenizer/wordpiece_tokenizer.h"
 
 namespace nlammr {
 

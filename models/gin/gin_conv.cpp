@@ -1,6 +1,6 @@
 #include "models/gin/gin_conv.h"
 
-#include "io/molecule_graph.h"
+#include "chem/molecule_graph.h"
 
 namespace nlammr {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "engine/tensor.h"
-#include "io/graph_batch.h"
+#include "models/gin/graph_batch.h"
 
 namespace nlammr {
 
@@ -29,7 +29,7 @@ struct GraphTensors {
   // Each edge's bond features as one id (FeatureEmbeddingSum::forward_combined),
   // so that the bond encoders need one lookup per edge instead of three.
   Tensor bond_combinations;  // int32 [num_edges], CSR order
-  // Edges grouped by destination (io/graph_batch.h): node v receives from
+  // Edges grouped by destination (models/gin/graph_batch.h): node v receives from
   // src[dst_offsets[v] .. dst_offsets[v+1]).
   Tensor src;            // int64 [num_edges]
   Tensor dst_offsets;    // int64 [num_nodes + 1]

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/bert/text_encoder.h"
-#include "models/nlammr/config.h"
+#include "models/nlammr/model/config.h"
 
 namespace nlammr {
 

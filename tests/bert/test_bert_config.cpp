@@ -10,7 +10,7 @@
 
 #include "models/bert/bert_config.h"
 #include "models/bert/model_dir.h"
-#include "models/bert/vocab.h"
+#include "models/bert/tokenizer/vocab.h"
 #include "tests/test_support.h"
 #include "tests/test_support.h"
 

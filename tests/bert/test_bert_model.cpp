@@ -16,7 +16,7 @@
 #include "models/bert/bert_checkpoint.h"
 #include "models/bert/bert_model.h"
 #include "models/bert/bert_pooling.h"
-#include "models/bert/wordpiece_tokenizer.h"
+#include "models/bert/tokenizer/wordpiece_tokenizer.h"
 #include "tests/bert/bert_test_support.h"
 #include "tests/test_support.h"
 #include "tests/test_support.h"

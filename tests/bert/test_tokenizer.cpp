@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "models/bert/model_dir.h"
-#include "models/bert/wordpiece_tokenizer.h"
+#include "models/bert/tokenizer/wordpiece_tokenizer.h"
 #include "tests/test_support.h"
 #include "tests/test_support.h"
 

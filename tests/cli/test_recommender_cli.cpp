@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/checkpoint.h"
-#include "io/cohort.h"
+#include "data/cohort/cohort.h"
 #include "io/tensor_file.h"
 #include "tests/cli/cli_support.h"
 #include "tests/nlammr/nlammr_test_support.h"

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "io/atc3_names.h"
+#include "data/cohort/atc3_names.h"
 #include "io/text_table.h"
 #include "tests/test_support.h"
 

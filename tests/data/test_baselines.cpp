@@ -2,8 +2,8 @@
 // work out by hand.
 #include <doctest/doctest.h>
 
-#include "models/nlammr/baselines.h"
-#include "models/nlammr/bootstrap.h"
+#include "models/nlammr/evaluation/baselines.h"
+#include "models/nlammr/evaluation/bootstrap.h"
 
 using namespace nlammr;
 

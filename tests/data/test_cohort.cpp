@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/cohort.h"
+#include "data/cohort/cohort.h"
 #include "io/text_table.h"
 #include "tests/data/data_test_helpers.h"
 #include "tests/test_support.h"

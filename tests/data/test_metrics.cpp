@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/nlammr/bootstrap.h"
-#include "models/nlammr/metrics.h"
+#include "models/nlammr/evaluation/bootstrap.h"
+#include "models/nlammr/evaluation/metrics.h"
 #include "tests/test_support.h"
 
 using namespace nlammr;

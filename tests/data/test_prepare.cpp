@@ -7,11 +7,11 @@
 #include <set>
 #include <sstream>
 
-#include "io/cohort.h"
+#include "data/cohort/cohort.h"
 #include "io/csv_reader.h"
-#include "io/drug_mappings.h"
-#include "io/mimic_prepare.h"
-#include "io/mimic_timestamp.h"
+#include "data/mimic/drug_mappings.h"
+#include "data/mimic/prepare.h"
+#include "data/mimic/timestamp.h"
 #include "io/text_table.h"
 #include "tests/data/data_test_helpers.h"
 #include "tests/fixture_bundle.h"

@@ -3,11 +3,11 @@
 // reveal.
 #include <doctest/doctest.h>
 
-#include "io/atc3_names.h"
-#include "io/synthetic_cohort.h"
+#include "data/cohort/atc3_names.h"
+#include "data/synthetic/synthetic_cohort.h"
 #include "io/text_table.h"
-#include "models/nlammr/baselines.h"
-#include "models/nlammr/metrics.h"
+#include "models/nlammr/evaluation/baselines.h"
+#include "models/nlammr/evaluation/metrics.h"
 #include "tests/data/data_test_helpers.h"
 
 using namespace nlammr;

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "io/graph_batch.h"
-#include "io/molecule_graph.h"
-#include "io/smiles_file.h"
+#include "models/gin/graph_batch.h"
+#include "chem/molecule_graph.h"
+#include "chem/smiles_file.h"
 #include "io/tensor_file.h"
 #include "models/gin/gin_encoder.h"
 #include "tests/test_support.h"

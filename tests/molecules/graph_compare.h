@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/molecule_graph.h"
+#include "chem/molecule_graph.h"
 
 namespace nlammr::testing {
 

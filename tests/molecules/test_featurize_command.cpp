@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "io/mol_graph_json.h"
+#include "chem/graph_json.h"
 #include "tests/molecules/graph_compare.h"
 #include "tests/test_support.h"
 

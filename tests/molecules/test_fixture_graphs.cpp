@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "io/mol_graph_json.h"
-#include "io/molecule_graph.h"
-#include "io/smiles_file.h"
+#include "chem/graph_json.h"
+#include "chem/molecule_graph.h"
+#include "chem/smiles_file.h"
 #include "tests/molecules/graph_compare.h"
 #include "tests/test_support.h"
 

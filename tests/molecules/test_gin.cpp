@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "io/graph_batch.h"
-#include "io/molecule_graph.h"
+#include "models/gin/graph_batch.h"
+#include "chem/molecule_graph.h"
 #include "models/gin/gin_encoder.h"
 #include "tests/engine/gradcheck.h"
 #include "tests/test_support.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "io/mol_graph_json.h"
+#include "chem/graph_json.h"
 #include "tests/molecules/gin_fixture.h"
 
 using namespace nlammr;

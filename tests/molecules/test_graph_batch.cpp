@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "io/graph_batch.h"
-#include "io/mol_graph_json.h"
+#include "models/gin/graph_batch.h"
+#include "chem/graph_json.h"
 #include "tests/molecules/graph_compare.h"
 #include "tests/test_support.h"
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "io/mol_rings.h"
-#include "io/mol_smiles_syntax.h"
+#include "chem/rings.h"
+#include "chem/smiles_syntax.h"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/mol_graph_json.h"
-#include "io/molecule_graph.h"
+#include "chem/graph_json.h"
+#include "chem/molecule_graph.h"
 #include "tests/molecules/graph_compare.h"
 #include "tests/test_support.h"
 

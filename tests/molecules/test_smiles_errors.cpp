@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "io/molecule_graph.h"
-#include "io/smiles_file.h"
+#include "chem/molecule_graph.h"
+#include "chem/smiles_file.h"
 #include "tests/molecules/graph_compare.h"
 #include "tests/test_support.h"
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "io/cohort.h"
-#include "models/nlammr/text_bank.h"
+#include "data/cohort/cohort.h"
+#include "models/nlammr/inputs/text_bank.h"
 
 namespace nlammr::testing {
 

@@ -24,9 +24,9 @@
 #include <sstream>
 
 #include "engine/engine.h"
-#include "io/cohort.h"
+#include "data/cohort/cohort.h"
 #include "io/tensor_file.h"
-#include "models/nlammr/trainer.h"
+#include "models/nlammr/training/trainer.h"
 #include "tests/fixture_bundle.h"
 #include "tests/molecules/gin_fixture.h"
 #include "tests/test_support.h"

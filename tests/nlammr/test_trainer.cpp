@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "io/checkpoint.h"
-#include "models/nlammr/trainer.h"
+#include "models/nlammr/training/trainer.h"
 #include "tests/data/data_test_helpers.h"
 #include "tests/nlammr/nlammr_test_support.h"
 

@@ -2,9 +2,9 @@
 // model's starting point (the text-only model), and which rows training moves.
 #include <doctest/doctest.h>
 
-#include "models/nlammr/nlammr_data.h"
-#include "models/nlammr/trainer.h"
-#include "models/nlammr/visit_codes.h"
+#include "models/nlammr/inputs/nlammr_data.h"
+#include "models/nlammr/training/trainer.h"
+#include "models/nlammr/model/visit_codes.h"
 #include "tests/nlammr/nlammr_test_support.h"
 
 using namespace nlammr;

@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "models/nlammr/config.h"
+#include "models/nlammr/model/config.h"
 #include "tools/nlammr/run_support.h"
 
 namespace nlammr::cli {

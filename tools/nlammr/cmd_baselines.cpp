@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/cohort.h"
-#include "models/nlammr/baselines.h"
-#include "models/nlammr/bootstrap.h"
+#include "data/cohort/cohort.h"
+#include "models/nlammr/evaluation/baselines.h"
+#include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/commands.h"
 
 namespace nlammr::cli {

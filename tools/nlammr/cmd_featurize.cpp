@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/mol_graph_json.h"
-#include "io/molecule_graph.h"
-#include "io/smiles_file.h"
+#include "chem/graph_json.h"
+#include "chem/molecule_graph.h"
+#include "chem/smiles_file.h"
 #include "tools/nlammr/commands.h"
 
 namespace nlammr::cli {

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/mimic_prepare.h"
+#include "data/mimic/prepare.h"
 #include "tools/nlammr/commands.h"
 
 namespace nlammr::cli {

@@ -13,8 +13,8 @@
 
 #include "engine/autograd.h"
 #include "io/checkpoint.h"
-#include "models/nlammr/recommender.h"
-#include "models/nlammr/visit_texts.h"
+#include "models/nlammr/inference/recommender.h"
+#include "models/nlammr/inputs/visit_texts.h"
 #include "tools/nlammr/cli_options.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/evaluate_run.h"

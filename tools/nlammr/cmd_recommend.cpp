@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "engine/autograd.h"
-#include "models/nlammr/recommender.h"
-#include "models/nlammr/visit_texts.h"
+#include "models/nlammr/inference/recommender.h"
+#include "models/nlammr/inputs/visit_texts.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/run_support.h"
 

@@ -1,12 +1,12 @@
-// nlammr synth: writes the synthetic cohort (io/synthetic_cohort.h), the data
+// nlammr synth: writes the synthetic cohort (data/synthetic/synthetic_cohort.h), the data
 // set the project trains and evaluates on without credentialed data, and
 // reports what an oracle that knows the latent state reaches on its test split.
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "io/synthetic_cohort.h"
-#include "models/nlammr/bootstrap.h"
+#include "data/synthetic/synthetic_cohort.h"
+#include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/synth_run.h"
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "io/atomic_file.h"
-#include "models/nlammr/baselines.h"
-#include "models/nlammr/trainer.h"
+#include "models/nlammr/evaluation/baselines.h"
+#include "models/nlammr/training/trainer.h"
 
 namespace nlammr::cli {
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/nlammr/bootstrap.h"
+#include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/run_support.h"
 
 namespace nlammr::cli {

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "io/cohort.h"
+#include "data/cohort/cohort.h"
 #include "models/bert/text_encoder.h"
-#include "models/nlammr/nlammr_data.h"
-#include "models/nlammr/nlammr_model.h"
+#include "models/nlammr/inputs/nlammr_data.h"
+#include "models/nlammr/model/nlammr_model.h"
 #include "models/nlammr/run_info.h"
 
 namespace nlammr::cli {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "io/synthetic_cohort.h"
+#include "data/synthetic/synthetic_cohort.h"
 
 namespace nlammr::cli {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "models/nlammr/trainer.h"
+#include "models/nlammr/training/trainer.h"
 #include "tools/nlammr/run_support.h"
 
 namespace nlammr::cli {

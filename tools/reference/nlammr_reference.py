@@ -2,7 +2,7 @@
 reference for its parity test and its training benchmark.
 
 The architecture is NLA-MMR's (Tan et al., CIKM 2024, and its official
-scripts/main.py) as nlammr implements it (models/nlammr/nlammr_model.h):
+scripts/main.py) as nlammr implements it (models/nlammr/model/nlammr_model.h):
 
   patient tower, for B visits (d = text width, K = latent width)
     a = AttentionPool(query = full [B, d], items = parts [B, 3, d])      [B, d]
@@ -25,7 +25,7 @@ the softmax, and a visit without any earlier visit (every item masked)
 attends to nothing, so its pooled vector is 0 and the output projection
 returns its bias.
 
-The loss is nlammr's (models/nlammr/loss.h): 0.95 BCE-with-logits + 0.05
+The loss is nlammr's (models/nlammr/model/loss.h): 0.95 BCE-with-logits + 0.05
 multilabel margin on the sigmoid probabilities (the official two terms), plus
 the optional symmetric InfoNCE term and SafeDrug-style DDI penalty with
 nlammr's definitions (kernels/cpu/losses.cpp). The Trainer below repeats the

@@ -1,0 +1,152 @@
+#include "models/nlammr/inputs/text_bank.h"
+
+#include <stdexcept>
+#include <unordered_map>
+
+#include "engine/autograd.h"
+#include "engine/ops.h"
+#include "models/nlammr/inputs/visit_texts.h"
+
+namespace nlammr {
+
+VisitIndex::VisitIndex(const Cohort& cohort) {
+  for (size_t p = 0; p < cohort.patients.size(); ++p) {
+    first_.push_back(static_cast<int64_t>(patient_of_.size()));
+    patient_of_.insert(patient_of_.end(), cohort.patients[p].visits.size(), p);
+  }
+}
+
+std::vector<int64_t> VisitIndex::visits_of(const std::vector<size_t>& patients) const {
+  std::vector<int64_t> ids;
+  for (size_t p : patients) {
+    const int64_t end = p + 1 < first_.size() ? first_[p + 1] : size();
+    for (int64_t id = first_[p]; id < end; ++id) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<int64_t> VisitIndex::history(int64_t id, int64_t max_visits) const {
+  std::vector<int64_t> out;
+  const int64_t first = first_[patient_of_[id]];
+  for (int64_t h = std::max(first, id - max_visits); h < id; ++h) out.push_back(h);
+  out.resize(static_cast<size_t>(max_visits), -1);
+  return out;
+}
+
+namespace {
+
+// Mean of the rows `items` of `table` (zeros when empty).
+Tensor mean_rows(const Tensor& table, const std::vector<int>& items) {
+  if (items.empty()) return Tensor::zeros({table.size(1)}, table.dtype());
+  std::vector<int64_t> idx(items.begin(), items.end());
+  return mean(index_select(table, Tensor::from_vector(idx, {static_cast<int64_t>(idx.size())})), {0});
+}
+
+Tensor stack_rows(const std::vector<Tensor>& rows, int64_t d) {
+  if (rows.empty()) return Tensor::zeros({0, d});
+  std::vector<Tensor> expanded;
+  for (const Tensor& r : rows) expanded.push_back(r.reshape({1, d}));
+  return concat(expanded, 0);
+}
+
+void check_encoded(const Tensor& t, size_t n, const char* what) {
+  if (t.dim() != 2 || t.size(0) != static_cast<int64_t>(n) || t.dtype() != DType::Float32)
+    throw std::runtime_error(std::string("text encoder returned ") + t.str() + " for " + std::to_string(n) + " " +
+                             what + " texts (expected [n, d] float32)");
+}
+
+}  // namespace
+
+TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, const std::string& mode) {
+  NoGradGuard no_grad;
+  TextBank bank;
+  std::vector<std::string> class_texts = medication_class_texts(cohort);
+  bank.classes = encode(class_texts);
+  check_encoded(bank.classes, class_texts.size(), "medication class");
+  const int64_t d = bank.classes.size(1);
+
+  if (mode == "concat") {
+    // Five texts per visit, encoded in one call so the encoder can batch
+    // them by length and skip duplicates through its cache.
+    std::vector<std::string> texts;
+    for (const Patient& p : cohort.patients)
+      for (const Visit& v : p.visits) {
+        VisitTexts t = make_visit_texts(cohort, v);
+        for (std::string* s : {&t.symptoms, &t.diagnoses, &t.procedures, &t.medications, &t.full})
+          texts.push_back(std::move(*s));
+      }
+    Tensor all = encode(texts);
+    check_encoded(all, texts.size(), "visit");
+    const int64_t visits = static_cast<int64_t>(texts.size() / 5);
+    Tensor per_visit = all.reshape({visits, 5, d});
+    bank.parts = per_visit.slice(1, 0, 3).contiguous();
+    bank.medications = per_visit.slice(1, 3, 4).reshape({visits, d}).contiguous();
+    bank.full = per_visit.slice(1, 4, 5).reshape({visits, d}).contiguous();
+    return bank;
+  }
+  if (mode != "codes") throw std::runtime_error("unknown visit text mode '" + mode + "' (concat or codes)");
+
+  // Every title and symptom phrase once; a visit's vector for a part is the
+  // mean of its items' vectors (zeros for a part with no items).
+  std::vector<std::string> dx, px, symptoms;
+  std::unordered_map<std::string, int> symptom_index;
+  for (size_t i = 0; i < cohort.diagnoses.size(); ++i) dx.push_back(diagnosis_text(cohort, static_cast<int>(i)));
+  for (size_t i = 0; i < cohort.procedures.size(); ++i) px.push_back(procedure_text(cohort, static_cast<int>(i)));
+  for (const Patient& p : cohort.patients)
+    for (const Visit& v : p.visits)
+      for (const std::string& s : v.symptoms)
+        if (symptom_index.emplace(s, static_cast<int>(symptoms.size())).second) symptoms.push_back(s);
+  std::vector<std::string> all = dx;
+  all.insert(all.end(), px.begin(), px.end());
+  all.insert(all.end(), symptoms.begin(), symptoms.end());
+  Tensor vectors = encode(all);
+  check_encoded(vectors, all.size(), "code and symptom");
+  const int64_t n_dx = static_cast<int64_t>(dx.size()), n_px = static_cast<int64_t>(px.size());
+  Tensor dx_vec = vectors.slice(0, 0, n_dx).contiguous();
+  Tensor px_vec = vectors.slice(0, n_dx, n_dx + n_px).contiguous();
+  Tensor sym_vec = vectors.slice(0, n_dx + n_px, vectors.size(0)).contiguous();
+
+  std::vector<Tensor> full_rows, part_rows, med_rows;
+  for (const Patient& p : cohort.patients)
+    for (const Visit& v : p.visits) {
+      std::vector<int> sym_items;
+      for (const std::string& s : v.symptoms) sym_items.push_back(symptom_index.at(s));
+      Tensor sym = mean_rows(sym_vec, sym_items), dia = mean_rows(dx_vec, v.diagnoses),
+             pro = mean_rows(px_vec, v.procedures);
+      part_rows.push_back(concat({sym.reshape({1, 1, d}), dia.reshape({1, 1, d}), pro.reshape({1, 1, d})}, 1));
+      // The whole visit: the mean over all of its items.
+      const double n = static_cast<double>(sym_items.size() + v.diagnoses.size() + v.procedures.size());
+      full_rows.push_back((sym * static_cast<double>(sym_items.size()) + dia * static_cast<double>(v.diagnoses.size()) +
+                           pro * static_cast<double>(v.procedures.size())) *
+                          (n > 0 ? 1.0 / n : 0.0));
+      med_rows.push_back(mean_rows(bank.classes, v.medications));
+    }
+  bank.full = stack_rows(full_rows, d);
+  bank.parts = part_rows.empty() ? Tensor::zeros({0, 3, d}) : concat(part_rows, 0);
+  bank.medications = stack_rows(med_rows, d);
+  return bank;
+}
+
+VisitInputs gather_visits(const TextBank& bank, const VisitIndex& index, const std::vector<int64_t>& ids,
+                          int64_t max_visit_num) {
+  const int64_t b = static_cast<int64_t>(ids.size()), d = bank.dim();
+  const Device device = bank.full.device();
+  Tensor rows = Tensor::from_vector(ids, {b}, device);
+  VisitInputs in;
+  in.full = index_select(bank.full, rows);
+  in.parts = index_select(bank.parts, rows);
+  const int64_t t = std::max<int64_t>(max_visit_num, 1);
+  std::vector<int64_t> hist(static_cast<size_t>(b * t), 0);
+  std::vector<uint8_t> mask(static_cast<size_t>(b * t), 0);
+  for (int64_t i = 0; i < b; ++i) {
+    std::vector<int64_t> h = index.history(ids[i], max_visit_num);
+    for (int64_t j = 0; j < static_cast<int64_t>(h.size()); ++j)
+      if (h[j] >= 0) hist[i * t + j] = h[j], mask[i * t + j] = 1;
+  }
+  // Masked slots gather row 0; the attention ignores them.
+  in.history = index_select(bank.medications, Tensor::from_vector(hist, {b * t}, device)).reshape({b, t, d});
+  in.history_mask = Tensor::from_vector(mask, {b, t}, device);
+  return in;
+}
+
+}  // namespace nlammr

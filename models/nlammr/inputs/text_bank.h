@@ -1,0 +1,62 @@
+// The PLM vectors of every visit and medication class, computed once before
+// training (the reference precomputes them the same way and keeps the
+// language model frozen).
+//
+// Visits are numbered globally in cohort order: patient 0's visits first,
+// then patient 1's, ... (VisitIndex). Two ways to turn a visit into vectors:
+//   "concat"  each text of make_visit_texts() is encoded as one string
+//             (the reference's choice);
+//   "codes"   every code title and symptom phrase is encoded once, and a
+//             visit's diagnosis (procedure, symptom) vector is the mean of
+//             its items' vectors, the whole visit's the mean of all items:
+//             far fewer texts to encode, and no truncation of long visits.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/tensor.h"
+#include "data/cohort/cohort.h"
+#include "models/nlammr/model/nlammr_model.h"
+
+namespace nlammr {
+
+// Texts -> [n, d] float32 vectors (e.g. a cached BERT TextEncoder).
+using EncodeTextsFn = std::function<Tensor(const std::vector<std::string>&)>;
+
+class VisitIndex {
+ public:
+  explicit VisitIndex(const Cohort& cohort);
+  int64_t size() const { return static_cast<int64_t>(patient_of_.size()); }
+  int64_t id(size_t patient, size_t visit) const { return first_[patient] + static_cast<int64_t>(visit); }
+  size_t patient_of(int64_t id) const { return patient_of_[id]; }
+  size_t visit_of(int64_t id) const { return static_cast<size_t>(id - first_[patient_of_[id]]); }
+  // Global ids of every visit of these patients, in order.
+  std::vector<int64_t> visits_of(const std::vector<size_t>& patients) const;
+  // The ids of up to `max_visits` visits before `id` of the same patient,
+  // oldest first, padded with -1 at the end to max_visits entries.
+  std::vector<int64_t> history(int64_t id, int64_t max_visits) const;
+
+ private:
+  std::vector<int64_t> first_;
+  std::vector<size_t> patient_of_;
+};
+
+struct TextBank {
+  Tensor full;         // [V, d]
+  Tensor parts;        // [V, 3, d]  symptoms, diagnoses, procedures
+  Tensor medications;  // [V, d]     medication text of each visit (for later visits' history)
+  Tensor classes;      // [M, d]     medication class descriptions
+  int64_t dim() const { return classes.size(1); }
+};
+
+TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, const std::string& mode);
+
+// The model's inputs for a batch of visits: rows of the bank gathered, with
+// each visit's history and its mask.
+VisitInputs gather_visits(const TextBank& bank, const VisitIndex& index, const std::vector<int64_t>& ids,
+                          int64_t max_visit_num);
+
+}  // namespace nlammr

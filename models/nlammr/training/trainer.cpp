@@ -1,0 +1,307 @@
+#include "models/nlammr/training/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "engine/autograd.h"
+#include "engine/ops.h"
+#include "io/atomic_file.h"
+#include "io/checkpoint.h"
+#include "kernels/philox.h"
+#include "models/nlammr/evaluation/bootstrap.h"
+#include "models/nlammr/model/loss.h"
+#include "models/nlammr/model/visit_codes.h"
+
+namespace nlammr {
+
+namespace fs = std::filesystem;
+
+// ---- prediction -------------------------------------------------------------
+
+namespace {
+// Evaluation mode for the lifetime of the guard, training mode restored after.
+class EvalMode {
+ public:
+  explicit EvalMode(nn::Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
+  ~EvalMode() { m_.train(was_training_); }
+
+ private:
+  nn::Module& m_;
+  bool was_training_;
+};
+
+// A batch as the model reads it: the text features, plus the visits' code ids
+// when the model has a code table.
+VisitInputs batch_inputs(const NlammrData& data, const std::vector<int64_t>& ids, const NlammrConfig& config) {
+  VisitInputs in = data.text->visits(data.index, ids, config.max_visit_num);
+  if (config.use_code_embeddings) attach_cohort_codes(in, data.cohort, data.index, ids, config);
+  return in;
+}
+}  // namespace
+
+std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, const NlammrData& data,
+                                                const std::vector<int64_t>& ids, int64_t batch_size) {
+  auto& model = const_cast<NlammrModel&>(model_in);  // mode switch only; parameters untouched
+  EvalMode eval(model);
+  NoGradGuard no_grad;
+  Tensor medications = model.medication_latent(data.text->classes(), data.molecules);
+  std::vector<std::vector<double>> out;
+  out.reserve(ids.size());
+  const int64_t m = data.num_medications();
+  for (size_t start = 0; start < ids.size(); start += static_cast<size_t>(batch_size)) {
+    std::vector<int64_t> chunk(ids.begin() + static_cast<int64_t>(start),
+                               ids.begin() + static_cast<int64_t>(std::min(ids.size(), start + batch_size)));
+    VisitInputs in = batch_inputs(data, chunk, model.config());
+    Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), medications));
+    std::vector<double> flat = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();
+    for (size_t i = 0; i < chunk.size(); ++i) out.emplace_back(flat.begin() + i * m, flat.begin() + (i + 1) * m);
+  }
+  return out;
+}
+
+std::vector<PatientPredictions> predict_patients(const NlammrModel& model, const NlammrData& data,
+                                                 const std::vector<size_t>& patients, int64_t batch_size) {
+  std::vector<int64_t> ids = data.index.visits_of(patients);
+  std::vector<std::vector<double>> probs = predict_visits(model, data, ids, batch_size);
+  std::vector<PatientPredictions> out;
+  size_t row = 0;
+  for (size_t p : patients) {
+    PatientPredictions visits;
+    for (const Visit& v : data.cohort.patients[p].visits) visits.push_back({v.medications, std::move(probs[row++])});
+    out.push_back(std::move(visits));
+  }
+  return out;
+}
+
+// ---- batch order ----------------------------------------------------------------
+
+// Fisher-Yates with Philox draws keyed by the seed: the order of epoch e is a
+// pure function of (seed, e), the same on every platform and after a resume.
+std::vector<int64_t> epoch_order(const std::vector<int64_t>& visits, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order = visits;
+  const uint64_t base = static_cast<uint64_t>(epoch) << 32;
+  for (size_t i = order.size(); i > 1; --i) {
+    const philox::Uint4 r = philox::philox4x32_10(base + i, seed);
+    const uint64_t draw = (static_cast<uint64_t>(r.x) << 32) | r.y;
+    std::swap(order[i - 1], order[draw % i]);
+  }
+  return order;
+}
+
+// ---- training --------------------------------------------------------------------
+
+Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config,
+                 nlohmann::json run_info)
+    : data_(data),
+      model_config_(std::move(model_config)),
+      train_config_(std::move(train_config)),
+      run_info_(std::move(run_info)) {
+  if (!data.text) throw std::runtime_error("Trainer: the data has no text features");
+  model_config_.text_dim = data.text->dim();
+  if (model_config_.use_code_embeddings) {
+    model_config_.num_diagnosis_codes = static_cast<int64_t>(data.cohort.diagnoses.size());
+    model_config_.num_procedure_codes = static_cast<int64_t>(data.cohort.procedures.size());
+    model_config_.num_medication_classes = data.num_medications();
+  }
+  model_config_.validate();
+  train_config_.validate();
+  Generator init(train_config_.seed);
+  dropout_gen_ = std::make_shared<Generator>(train_config_.seed + 1);
+  // The model takes the bank's dtype (float64 vectors train a float64 model).
+  model_ = std::make_shared<NlammrModel>(model_config_, init, dropout_gen_, data.text->dtype());
+  model_->to(data.device);
+  // The reference puts every module in its own group, all at lr * lr_scale
+  // with the same weight decay; one group is equivalent. A fine-tuned
+  // language model gets a group of its own with its (much smaller) rate.
+  std::vector<optim::ParamGroup> groups{
+      {model_->parameters(), train_config_.lr * train_config_.lr_scale, train_config_.weight_decay}};
+  if (train_config_.finetune_plm) {
+    auto* live = dynamic_cast<FineTunedTextFeatures*>(data.text.get());
+    if (!live) throw std::runtime_error("Trainer: finetune_plm needs fine-tuned text features");
+    model_->attach_plm(live->plm());
+    groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
+  }
+  optimizer_ = std::make_unique<optim::Adam>(groups);
+}
+
+LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
+  std::vector<std::vector<int>> targets;
+  for (int64_t id : ids) targets.push_back(data_.targets(id));
+  Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
+  Tensor patients = model_->patient_latent(batch_inputs(data_, ids, model_config_));
+  LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
+  optimizer_->zero_grad();
+  terms.total.backward();
+  if (train_config_.clip_grad_norm > 0) optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  optimizer_->step();
+  return terms;
+}
+
+namespace {
+
+struct LossSums {
+  double total = 0, bce = 0, margin = 0, contrastive = 0, ddi = 0;
+  int64_t count = 0;
+  nlohmann::json to_json() const {
+    return {{"total", total}, {"bce", bce}, {"margin", margin}, {"contrastive", contrastive}, {"ddi", ddi},
+            {"count", count}};
+  }
+  static LossSums from_json(const nlohmann::json& j) {
+    LossSums s;
+    s.total = j.at("total"), s.bce = j.at("bce"), s.margin = j.at("margin");
+    s.contrastive = j.at("contrastive"), s.ddi = j.at("ddi"), s.count = j.at("count");
+    return s;
+  }
+  nlohmann::json means() const {
+    const double n = count ? static_cast<double>(count) : 1.0;
+    return {{"loss", total / n}, {"bce", bce / n}, {"margin", margin / n}, {"contrastive", contrastive / n},
+            {"ddi", ddi / n}};
+  }
+};
+
+// Keeps only the metrics lines of epochs before `next_epoch` (a resumed run
+// rewrites the rest).
+void truncate_metrics(const std::string& path, int64_t next_epoch) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string line, kept;
+  int64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception&) {
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": not a JSON line");
+    }
+    if (j.at("epoch").get<int64_t>() < next_epoch) kept += line + "\n";
+  }
+  write_file_atomic(path, kept);
+}
+
+void append_line(const std::string& path, const nlohmann::json& j) {
+  std::ofstream out(path, std::ios::app);
+  out << j.dump() << "\n";
+  out.flush();
+  if (!out) throw std::runtime_error(path + ": cannot append metrics");
+}
+
+}  // namespace
+
+TrainSummary Trainer::run(const TrainOptions& options) {
+  const fs::path dir(options.run_dir);
+  const std::string last_path = (dir / "last.safetensors").string();
+  const std::string best_path = (dir / "best.safetensors").string();
+  const std::string metrics_path = (dir / "metrics.jsonl").string();
+  fs::create_directories(dir);
+
+  TrainSummary summary;
+  int64_t next_epoch = 1, next_step = 0, epochs_without_improvement = 0;
+  LossSums sums;
+  if (options.resume) {
+    if (!fs::exists(last_path))
+      throw std::runtime_error(last_path + ": nothing to resume (no last checkpoint in the run directory)");
+    Checkpoint ck = load_checkpoint(last_path);
+    const nlohmann::json& st = ck.meta.at("state");
+    if (ck.meta.at("model_config") != model_config_.to_json())
+      throw std::runtime_error(last_path + ": the checkpoint was trained with another model configuration");
+    model_->load_state_dict(ck.model);
+    optimizer_->load_state(ck.optimizer);
+    dropout_gen_->set_state(st.at("dropout_seed"), st.at("dropout_offset"));
+    next_epoch = st.at("next_epoch"), next_step = st.at("next_step");
+    sums = LossSums::from_json(st.at("loss_sums"));
+    summary.best_epoch = st.at("best_epoch"), summary.best_val_jaccard = st.at("best_val_jaccard");
+    epochs_without_improvement = st.at("epochs_without_improvement");
+    truncate_metrics(metrics_path, next_epoch);
+  } else {
+    if (fs::exists(last_path) || fs::exists(metrics_path))
+      throw std::runtime_error(options.run_dir + " already holds a training run: pass --resume to continue it, "
+                               "or choose another output directory");
+    nlohmann::json info = run_info_;
+    info["model_config"] = model_config_.to_json();
+    info["train_config"] = train_config_.to_json();
+    write_file_atomic((dir / "run.json").string(), info.dump(2) + "\n");
+  }
+
+  auto save_state = [&](const std::string& path, int64_t epoch, int64_t step) {
+    nlohmann::json meta;
+    meta["model_config"] = model_config_.to_json();
+    meta["train_config"] = train_config_.to_json();
+    meta["state"] = {{"next_epoch", epoch},
+                     {"next_step", step},
+                     {"loss_sums", sums.to_json()},
+                     {"dropout_seed", dropout_gen_->seed()},
+                     {"dropout_offset", dropout_gen_->offset()},
+                     {"best_epoch", summary.best_epoch},
+                     {"best_val_jaccard", summary.best_val_jaccard},
+                     {"epochs_without_improvement", epochs_without_improvement}};
+    save_checkpoint(path, *model_, optimizer_.get(), meta);
+  };
+
+  const std::vector<int64_t> train_visits = data_.index.visits_of(data_.split.train);
+  const int64_t batch = train_config_.batch_size;
+  const int64_t steps = static_cast<int64_t>(train_visits.size()) / batch;  // the reference drops the last batch
+  if (steps == 0)
+    throw std::runtime_error("the training split has " + std::to_string(train_visits.size()) +
+                             " visits, fewer than one batch of " + std::to_string(batch));
+  int64_t global_steps = 0;
+
+  for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
+    const auto epoch_start = std::chrono::steady_clock::now();
+    const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
+    model_->train();
+    for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
+      LossTerms terms =
+          train_step(std::vector<int64_t>(order.begin() + step * batch, order.begin() + (step + 1) * batch));
+      sums.total += terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
+      sums.bce += terms.bce, sums.margin += terms.margin, sums.contrastive += terms.contrastive;
+      sums.ddi += terms.ddi, sums.count += 1;
+      if (options.progress) options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
+      ++global_steps;
+      const bool stop_now = options.stop_after_steps > 0 && global_steps >= options.stop_after_steps;
+      if (stop_now || (options.checkpoint_every > 0 && (step + 1) % options.checkpoint_every == 0 && step + 1 < steps))
+        save_state(last_path, epoch, step + 1);
+      if (stop_now) {
+        summary.interrupted = true;
+        return summary;
+      }
+    }
+
+    if (options.progress) options.progress({epoch, train_config_.epochs, steps, steps, sums.total / sums.count, true});
+    MetricSummary val = evaluate(predict_patients(*model_, data_, data_.split.validation, options.eval_batch_size),
+                                 data_.cohort.ddi);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
+                           {"seconds", seconds}};
+    summary.epochs_run = epoch;
+    if (summary.best_epoch == 0 || val.jaccard > summary.best_val_jaccard) {
+      summary.best_val_jaccard = val.jaccard;
+      summary.best_epoch = epoch;
+      epochs_without_improvement = 0;
+      nlohmann::json meta = {{"model_config", model_config_.to_json()},
+                             {"train_config", train_config_.to_json()},
+                             {"epoch", epoch},
+                             {"validation", summary_json(val)}};
+      save_checkpoint(best_path, *model_, nullptr, meta);
+      line["best"] = true;
+    } else {
+      ++epochs_without_improvement;
+    }
+    append_line(metrics_path, line);
+    if (options.on_epoch) options.on_epoch(line);
+    sums = LossSums();
+    save_state(last_path, epoch + 1, 0);
+    if (train_config_.patience > 0 && epochs_without_improvement >= train_config_.patience) {
+      summary.stopped_early = true;
+      break;
+    }
+  }
+  return summary;
+}
+
+}  // namespace nlammr

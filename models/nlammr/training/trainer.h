@@ -1,0 +1,94 @@
+// Training and evaluation of NLA-MMR.
+//
+// A run directory holds everything about one training run:
+//   run.json          configurations, data and language-model identity
+//   metrics.jsonl     one line per epoch: training losses, validation metrics
+//   last.safetensors  the state after the last finished epoch (or step, with
+//                     checkpoint_every): model, optimizer, random generator
+//   best.safetensors  the model with the best validation Jaccard so far
+//
+// Resuming loads last.safetensors and continues from the exact step where it
+// was written: the batch order of each epoch is a function of (seed, epoch),
+// and the dropout generator's (seed, offset) is in the checkpoint, so a
+// resumed run produces the same bits as an uninterrupted one.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/optim/optimizer.h"
+#include "models/nlammr/model/config.h"
+#include "models/nlammr/model/loss.h"
+#include "models/nlammr/evaluation/metrics.h"
+#include "models/nlammr/inputs/nlammr_data.h"
+#include "models/nlammr/model/nlammr_model.h"
+
+namespace nlammr {
+
+// Probabilities [visits, M] for the given visits (eval mode, no graph).
+std::vector<std::vector<double>> predict_visits(const NlammrModel& model, const NlammrData& data,
+                                                const std::vector<int64_t>& visit_ids, int64_t batch_size);
+
+// Predictions of every visit of these patients, grouped per patient (the
+// layout the metrics and the bootstrap take).
+std::vector<PatientPredictions> predict_patients(const NlammrModel& model, const NlammrData& data,
+                                                 const std::vector<size_t>& patients, int64_t batch_size);
+
+struct TrainProgress {
+  int64_t epoch = 0, epochs = 0;
+  int64_t step = 0, steps = 0;  // within the epoch
+  double loss = 0;              // running mean over the epoch so far
+  bool evaluating = false;
+};
+using TrainProgressFn = std::function<void(const TrainProgress&)>;
+
+struct TrainOptions {
+  std::string run_dir;
+  bool resume = false;
+  int64_t checkpoint_every = 0;  // also checkpoint every N steps (0: epoch ends only)
+  int64_t eval_batch_size = 64;
+  TrainProgressFn progress;
+  // Called with each epoch's metrics line (for printing).
+  std::function<void(const nlohmann::json&)> on_epoch;
+  // Stop after this many optimizer steps in total (tests simulate an
+  // interruption with it); 0 = no limit.
+  int64_t stop_after_steps = 0;
+};
+
+struct TrainSummary {
+  int64_t best_epoch = 0;
+  double best_val_jaccard = 0;
+  int64_t epochs_run = 0;
+  bool stopped_early = false;
+  bool interrupted = false;  // stop_after_steps reached
+};
+
+class Trainer {
+ public:
+  Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config, nlohmann::json run_info);
+  TrainSummary run(const TrainOptions& options);
+  // One optimizer step on these training visits, as run() takes it for each
+  // batch: the medication tower (GIN included) recomputed, the loss, its
+  // gradients, the optional clipping and the Adam update. The model must be
+  // in training mode.
+  LossTerms train_step(const std::vector<int64_t>& visit_ids);
+  NlammrModel& model() { return *model_; }
+
+ private:
+  const NlammrData& data_;
+  NlammrConfig model_config_;
+  TrainConfig train_config_;
+  nlohmann::json run_info_;
+  std::shared_ptr<Generator> dropout_gen_;
+  std::shared_ptr<NlammrModel> model_;
+  std::unique_ptr<optim::Adam> optimizer_;
+};
+
+// The order in which training visits are visited in `epoch` (1-based).
+std::vector<int64_t> epoch_order(const std::vector<int64_t>& train_visits, uint64_t seed, int64_t epoch);
+
+}  // namespace nlammr
