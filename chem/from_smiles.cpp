@@ -8,9 +8,11 @@
 #include "chem/hybridization.h"
 #include "chem/kekulize.h"
 #include "chem/open_babel.h"
+#include "chem/smiles_limits.h"
 #include "chem/smiles_syntax.h"
 #include "chem/stereo.h"
 #include "chem/valence.h"
+#include "chem/large_stack.h"
 
 namespace nlammr::chem {
 namespace {
@@ -184,9 +186,7 @@ void sanitize(Molecule& mol, RingInfo& rings, const std::vector<int>& open_babel
   compute_valences(mol, /*strict=*/true);
 }
 
-}  // namespace
-
-PerceivedMolecule perceive_smiles(const std::string& smiles) {
+PerceivedMolecule perceive_within_limits(const std::string& smiles) {
   PerceivedMolecule out;
   Molecule& mol = out.mol;
   mol = read_smiles_syntax(smiles);
@@ -204,6 +204,17 @@ PerceivedMolecule perceive_smiles(const std::string& smiles) {
     }
   }
   perceive_stereo(mol, out.rings);
+  return out;
+}
+
+}  // namespace
+
+PerceivedMolecule perceive_smiles(const std::string& smiles) {
+  check_smiles_limits(smiles);
+  // The limits bound the recursion depth in Open Babel; the stack it runs on
+  // is made a known size too, whatever thread the caller is on.
+  PerceivedMolecule out;
+  run_with_large_stack([&] { out = perceive_within_limits(smiles); });
   return out;
 }
 

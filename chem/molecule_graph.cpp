@@ -91,13 +91,21 @@ MolGraph graph_of(const std::string& smiles, const chem::PerceivedMolecule& perc
   return graph;
 }
 
+// The SMILES as an error message shows it: whole when short, else its start
+// and its length (a hostile string can be megabytes long).
+std::string quoted_for_message(const std::string& smiles) {
+  constexpr size_t kShown = 80;
+  if (smiles.size() <= kShown) return "'" + smiles + "'";
+  return "'" + smiles.substr(0, kShown) + "...' (" + std::to_string(smiles.size()) + " characters)";
+}
+
 }  // namespace
 
 MolGraph smiles_to_graph(const std::string& smiles) {
   try {
     return graph_of(smiles, chem::perceive_smiles(smiles));
   } catch (const std::exception& e) {
-    throw std::runtime_error("invalid SMILES '" + smiles + "': " + e.what());
+    throw std::runtime_error("invalid SMILES " + quoted_for_message(smiles) + ": " + e.what());
   }
 }
 

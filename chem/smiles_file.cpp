@@ -1,7 +1,10 @@
 #include "chem/smiles_file.h"
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "io/input_file.h"
 
 namespace nlammr {
 namespace {
@@ -25,8 +28,7 @@ std::vector<std::string> split(const std::string& s, char separator) {
 }  // namespace
 
 std::vector<SmilesEntry> read_smiles_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open the file");
+  std::istringstream in(read_input_file(path));
   std::vector<SmilesEntry> entries;
   std::string raw;
   for (int number = 1; std::getline(in, raw); ++number) {

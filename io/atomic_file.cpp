@@ -1,5 +1,7 @@
 #include "io/atomic_file.h"
 
+#include "io/input_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,35 +129,6 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   writer.commit();
 }
 
-std::string read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open '" + path + "': " + errno_text(errno));
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int error_number = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot stat '" + path + "': " + errno_text(error_number));
-  }
-  if (S_ISDIR(info.st_mode)) {
-    ::close(fd);
-    throw std::runtime_error("cannot read '" + path + "': " + errno_text(EISDIR));
-  }
-  std::string contents;
-  if (info.st_size > 0) contents.reserve(static_cast<size_t>(info.st_size));
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      const int error_number = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot read '" + path + "': " + errno_text(error_number));
-    }
-    if (got == 0) break;
-    contents.append(buffer, static_cast<size_t>(got));
-  }
-  ::close(fd);
-  return contents;
-}
+std::string read_file(const std::string& path) { return read_input_file(path); }
 
 }  // namespace nlammr

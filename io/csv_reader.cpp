@@ -1,10 +1,13 @@
 #include "io/csv_reader.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+
+#include "io/input_file.h"
 
 namespace nlammr {
 
@@ -20,8 +23,12 @@ std::string lower(std::string s) {
 }  // namespace
 
 ByteStream::ByteStream(const std::string& path) : path_(path), buffer_(kBufferBytes) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) throw std::runtime_error(path + ": cannot open file");
+  const int fd = open_input_file(path);
+  gzFile file = gzdopen(fd, "rb");
+  if (file == nullptr) {
+    ::close(fd);
+    throw std::runtime_error(path + ": cannot open file (out of memory)");
+  }
   gzbuffer(file, 1 << 17);
   gz_ = file;
 }
@@ -31,12 +38,20 @@ ByteStream::~ByteStream() {
 }
 
 bool ByteStream::refill() {
-  int n = gzread(static_cast<gzFile>(gz_), buffer_.data(), static_cast<unsigned>(buffer_.size()));
+  gzFile file = static_cast<gzFile>(gz_);
+  int n = gzread(file, buffer_.data(), static_cast<unsigned>(buffer_.size()));
+  int code = Z_OK;
+  const char* message = gzerror(file, &code);
   if (n < 0) {
-    int code = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &code);
     throw std::runtime_error(path_ + ": read error (" + std::string(message ? message : "?") +
-                             "); is the gzip file truncated?");
+                             "); is the gzip file corrupted?");
+  }
+  // zlib hands back what it could decompress and reports a stream that ended
+  // before its trailer only through gzerror (Z_BUF_ERROR): without this check a
+  // file cut mid-stream would read as a shorter, valid table.
+  if (code == Z_BUF_ERROR) {
+    throw std::runtime_error(path_ + ": the gzip stream is truncated (the file ends in the middle of "
+                             "compressed data); re-copy or re-download it");
   }
   pos_ = 0;
   end_ = static_cast<size_t>(n);

@@ -9,12 +9,12 @@
 #include <stdexcept>
 
 #include "io/atomic_file.h"
+#include "io/input_file.h"
 
 namespace nlammr {
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open '" + path + "': " + errno_text(errno));
+  const int fd = open_input_file(path);  // a regular file, or an error
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     const int error_number = errno;

@@ -3,9 +3,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "io/finite_values.h"
+
 namespace nlammr {
 
 Tensor tensor_from_entry(const SafeTensorsFile& file, const TensorEntry& entry, const LoadOptions& options) {
+  require_finite(file, entry);
   Tensor t;
   if (entry.nbytes == 0) {
     t = Tensor::empty(entry.shape, entry.dtype);

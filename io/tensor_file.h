@@ -20,6 +20,8 @@ struct LoadOptions {
 
 // A tensor viewing an opened file's bytes: zero-copy when the bytes are
 // aligned and the tensor stays on the CPU without conversion.
+// Throws naming the file and the tensor when a floating-point tensor holds
+// a NaN or infinite value (io/finite_values.h).
 Tensor tensor_from_entry(const SafeTensorsFile& file, const TensorEntry& entry, const LoadOptions& options = {});
 
 // Every tensor of a file by name.

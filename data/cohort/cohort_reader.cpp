@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "data/cohort/cohort.h"
+#include "io/input_file.h"
 #include "io/text_table.h"
 
 namespace nlammr {
@@ -141,8 +142,7 @@ class CohortReader {
 
   void read_patients(CodeKind* kinds) {
     const std::string file = path("cohort.jsonl");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(file + ": cannot open file");
+    std::istringstream in(read_input_file(file));
     std::map<std::string, size_t> first_line_of_patient;
     std::string line;
     for (size_t number = 1; std::getline(in, line); ++number) {

@@ -1,8 +1,10 @@
 #include "data/mimic/tables.h"
 
+
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -55,6 +57,21 @@ std::string require_mimic_table(const std::string& dir, const std::string& name)
                              name + ".csv and their .csv.gz forms, in the directory and in its hosp/ folder)");
   }
   return path;
+}
+
+// A code with a control character (a damaged file, an editor's stray tab or
+// NUL) would otherwise become a new code of its own; it is an error instead.
+std::string checked_code(const std::string& field, const CsvReader& reader) {
+  const std::string code = trim(field);
+  for (unsigned char c : code) {
+    if (c < 0x20 || c == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      throw std::runtime_error(where(reader) + ": ICD code contains the control character " + hex +
+                               "; the file is damaged");
+    }
+  }
+  return code;
 }
 
 std::string icd_code_key(const std::string& code, const std::string& icd_version, MimicVersion version) {
@@ -170,7 +187,7 @@ std::vector<CodeRow> read_codes(const std::string& path, MimicVersion version, C
       bad_row(report, stage + ".unparsable_rows", table.reader, "bad SEQ_NUM");
       continue;
     }
-    const std::string code = trim(f[code_col]);
+    const std::string code = checked_code(f[code_col], table.reader);
     row.code = codes.id(icd_code_key(code, version_col >= 0 ? trim(f[version_col]) : "", version));
     rows.push_back(row);
   }
@@ -231,7 +248,7 @@ std::unordered_map<std::string, CodeTitles> read_icd_titles(const std::string& p
       bad_row(report, stage + ".bad_rows", table.reader, "wrong field count or empty code");
       continue;
     }
-    const std::string key = icd_code_key(trim(f[code_col]), version_col >= 0 ? trim(f[version_col]) : "", version);
+    const std::string key = icd_code_key(checked_code(f[code_col], table.reader), version_col >= 0 ? trim(f[version_col]) : "", version);
     titles[key] = {short_col >= 0 ? f[short_col] : std::string(), f[long_col]};
   }
   return titles;

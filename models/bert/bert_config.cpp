@@ -87,7 +87,24 @@ BertConfig parse_bert_config(const JsonFields& fields) {
     throw fields.field_error("type_vocab_size",
                              "must be positive, got " + std::to_string(config.type_vocab_size));
   }
-  if (!(config.layer_norm_eps > 0)) throw fields.field_error("layer_norm_eps", "must be positive");
+  // Hugging Face models use 1e-12 to 1e-5; 0.1 is far above any of them yet
+  // keeps the normalisation a normalisation. The size limits are far above
+  // any BERT and stop an edited config.json before a huge allocation.
+  if (!(config.layer_norm_eps > 0 && config.layer_norm_eps <= 0.1)) {
+    throw fields.field_error("layer_norm_eps", "must lie in (0, 0.1], got " + std::to_string(config.layer_norm_eps));
+  }
+  auto check_size = [&](const char* name, int64_t value, int64_t limit) {
+    if (value > limit) {
+      throw fields.field_error(name, std::to_string(value) + " exceeds the limit of " + std::to_string(limit));
+    }
+  };
+  check_size("vocab_size", config.vocab_size, 10000000);
+  check_size("hidden_size", config.hidden_size, 65536);
+  check_size("num_hidden_layers", config.num_hidden_layers, 1000);
+  check_size("num_attention_heads", config.num_attention_heads, config.hidden_size);
+  check_size("intermediate_size", config.intermediate_size, 262144);
+  check_size("max_position_embeddings", config.max_position_embeddings, 1048576);
+  check_size("type_vocab_size", config.type_vocab_size, 1024);
   auto check_probability = [&](const char* name, double p) {
     if (!(p >= 0 && p < 1)) throw fields.field_error(name, "must be in [0, 1), got " + std::to_string(p));
   };

@@ -4,14 +4,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/input_file.h"
+
 namespace nlammr {
 
 JsonFields JsonFields::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return from_text(buffer.str(), path);
+  return from_text(read_input_file(path), path);
 }
 
 JsonFields JsonFields::from_text(const std::string& text, const std::string& source) {

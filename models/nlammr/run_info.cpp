@@ -9,8 +9,13 @@
 namespace nlammr {
 
 nlohmann::json PlmSettings::to_json() const {
-  return {{"model_dir", model_dir}, {"pooling", pooling}, {"normalize", normalize}, {"max_length", max_length},
-          {"identity", identity}};
+  nlohmann::json j = {{"model_dir", model_dir}, {"pooling", pooling},   {"normalize", normalize},
+                      {"max_length", max_length}, {"identity", identity}};
+  if (cache_recorded) {
+    j["cache_dir"] = cache_dir;
+    j["encode_batch"] = encode_batch;
+  }
+  return j;
 }
 
 PlmSettings PlmSettings::from_json(const nlohmann::json& j) {
@@ -20,6 +25,13 @@ PlmSettings PlmSettings::from_json(const nlohmann::json& j) {
   p.normalize = j.at("normalize");
   p.max_length = j.at("max_length");
   p.identity = j.at("identity");
+  p.cache_recorded = j.contains("cache_dir");
+  if (p.cache_recorded) {
+    p.cache_dir = j.at("cache_dir");
+    p.encode_batch = j.at("encode_batch");
+    if (p.encode_batch < 1 || p.encode_batch > 1000000)
+      throw std::runtime_error("plm.encode_batch " + std::to_string(p.encode_batch) + " is outside [1, 1000000]");
+  }
   return p;
 }
 
@@ -39,20 +51,39 @@ nlohmann::json RunInfo::to_json() const {
 }
 
 RunInfo RunInfo::from_json(const nlohmann::json& j, const std::string& source) {
+  std::string field;  // the one being read, for the message
+  auto at = [&](const char* key) -> const nlohmann::json& {
+    field = key;
+    return j.at(key);
+  };
   try {
+    if (!j.is_object()) throw std::runtime_error("expected a JSON object");
     RunInfo r;
-    r.data_dir = j.at("data_dir");
-    r.plm = PlmSettings::from_json(j.at("plm"));
-    r.model = NlammrConfig::from_json(j.at("model_config"));
-    r.train = TrainConfig::from_json(j.at("train_config"));
+    r.data_dir = at("data_dir");
+    r.plm = PlmSettings::from_json(at("plm"));
+    r.model = NlammrConfig::from_json(at("model_config"));
+    r.train = TrainConfig::from_json(at("train_config"));
+    field = "device";
     r.device = j.value("device", "cpu");
+    field = "lenient";
     r.lenient = j.value("lenient", false);
     return r;
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(source + ": malformed run description: " + e.what());
+  } catch (const nlohmann::json::exception&) {
+    throw std::runtime_error(source + ": field '" + field + "' is missing or malformed");
   } catch (const std::runtime_error& e) {
-    throw std::runtime_error(source + ": " + e.what());
+    throw std::runtime_error(source + ": " + (field.empty() ? "" : "field '" + field + "': ") + e.what());
   }
+}
+
+std::string first_differing_key(const nlohmann::json& a, const nlohmann::json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b ? "" : "(whole object)";
+  for (const auto& [key, value] : a.items()) {
+    if (!b.contains(key) || b.at(key) != value) return key;
+  }
+  for (const auto& [key, value] : b.items()) {
+    if (!a.contains(key)) return key;
+  }
+  return "";
 }
 
 RunInfo read_run_info(const std::string& run_dir) {
@@ -77,7 +108,8 @@ std::unique_ptr<TextEncoder> open_run_encoder(const PlmSettings& plm, const std:
   options.pooling = parse_pooling(plm.pooling);
   options.normalize = plm.normalize;
   options.max_length = plm.max_length;
-  options.cache_dir = cache_dir;
+  options.cache_dir = plm.cache_recorded ? plm.cache_dir : cache_dir;
+  options.batch_size = plm.encode_batch;
   return std::make_unique<TextEncoder>(options);
 }
 

@@ -20,6 +20,11 @@ struct PlmSettings {
   bool normalize = false;
   int64_t max_length = 0;
   std::string identity;  // bert_checkpoint_identity(model_dir)
+  // How the texts were encoded: a resume must read the same cached vectors
+  // (a vector computed in another batch can differ in its last bits).
+  bool cache_recorded = false;  // false in run.json files written before these fields
+  std::string cache_dir;        // absolute; "" when the run used no cache
+  int64_t encode_batch = 32;
 
   nlohmann::json to_json() const;
   static PlmSettings from_json(const nlohmann::json& j);
@@ -41,8 +46,13 @@ struct RunInfo {
 // Reads <run_dir>/run.json; errors name the file.
 RunInfo read_run_info(const std::string& run_dir);
 
-// A TextEncoder with the run's settings; throws when the checkpoint files no
-// longer hash to the recorded identity.
+// The first key whose value differs between two JSON objects ("" if none),
+// for messages about a run.json edited apart from its checkpoint.
+std::string first_differing_key(const nlohmann::json& a, const nlohmann::json& b);
+
+// A TextEncoder with the run's settings (its recorded cache and batch size;
+// `cache_dir` only for a run.json that records none); throws when the
+// checkpoint files no longer hash to the recorded identity.
 std::unique_ptr<TextEncoder> open_run_encoder(const PlmSettings& plm, const std::string& cache_dir);
 
 }  // namespace nlammr

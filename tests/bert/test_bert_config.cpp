@@ -182,7 +182,7 @@ TEST_CASE("bert config: wrong types and impossible values") {
   j["layer_norm_eps"] = "1e-12";
   CHECK(has(parse_error(j), "field 'layer_norm_eps': expected a number"));
   j["layer_norm_eps"] = 0;
-  CHECK(has(parse_error(j), "field 'layer_norm_eps': must be positive"));
+  CHECK(has(parse_error(j), "field 'layer_norm_eps': must lie in (0, 0.1]"));
 
   j = base_config();
   j["pad_token_id"] = 100;
@@ -300,4 +300,22 @@ TEST_CASE("model folder: NLAMMR_MODEL overrides the default, and its errors say 
                            std::runtime_error);
     }
   }
+}
+
+TEST_CASE("bert config: layer_norm_eps and the sizes are range-checked, naming the field") {
+  nlohmann::json j = base_config();
+  for (double eps : {7.0, 1e308, 0.0, -1e-12}) {
+    CAPTURE(eps);
+    j["layer_norm_eps"] = eps;
+    CHECK(parse_error(j).find("config.json: field 'layer_norm_eps': must lie in (0, 0.1]") == 0);
+  }
+  j["layer_norm_eps"] = 1e-5;
+  CHECK(parse(j).layer_norm_eps == doctest::Approx(1e-5));
+  j = base_config();
+  j["hidden_size"] = 1000000000000LL;
+  j["num_attention_heads"] = 1;
+  CHECK(parse_error(j).find("field 'hidden_size': 1000000000000 exceeds the limit of 65536") != std::string::npos);
+  j = base_config();
+  j["vocab_size"] = 100000000;
+  CHECK(parse_error(j).find("field 'vocab_size': 100000000 exceeds the limit of 10000000") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // (tools/reference/make_metric_fixtures.py, with numpy and scikit-learn).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -152,4 +153,20 @@ TEST_CASE("metric edge cases") {
   CHECK(ddi_rate({{0}, {}}, ddi) == 0);
   CHECK_THROWS_AS(parse_averaging("batch:0"), std::invalid_argument);
   CHECK_THROWS_AS(parse_averaging("mean"), std::invalid_argument);
+}
+
+TEST_CASE("bootstrap with zero rounds or empty samples is an error, not NaN metrics") {
+  const json c = load_case();
+  const auto patients = patients_of(c);
+  const DdiMatrix ddi = ddi_of(c);
+  BootstrapOptions options;
+  options.rounds = 0;
+  CHECK_THROWS_WITH_AS(bootstrap_evaluate(patients, ddi, {}, options),
+                       "bootstrap: rounds is 0, it must be at least 1", std::invalid_argument);
+  options.rounds = 10;
+  options.fraction = 1e-9;
+  CHECK_THROWS_WITH_AS(bootstrap_evaluate(patients, ddi, {}, options), doctest::Contains("draws 0 per round"),
+                       std::invalid_argument);
+  options.fraction = std::nan("");
+  CHECK_THROWS_AS(bootstrap_evaluate(patients, ddi, {}, options), std::invalid_argument);
 }

@@ -112,5 +112,5 @@ TEST_CASE("read_file errors name the file and the reason") {
 
   message = error_of([](const std::string& p) { read_file(p); }, dir.path());
   CHECK(contains(message, dir.path()));
-  CHECK(contains(message, "Is a directory"));
+  CHECK(contains(message, "is a directory"));
 }

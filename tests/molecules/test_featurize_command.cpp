@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <sys/wait.h>
 #include <string>
 
 #include "chem/graph_json.h"
@@ -61,4 +63,24 @@ TEST_CASE("nlammr featurize names the file and line of an invalid SMILES") {
       "'" + kProgram + "' featurize --skip-invalid --smiles '" + input + "' > /dev/null 2> '" + errors + "'";
   CHECK(std::system(lenient.c_str()) == 0);
   CHECK(read_file(errors).find("1 molecules written, 1 skipped") != std::string::npos);
+}
+
+TEST_CASE("nlammr featurize --skip-invalid skips a SMILES beyond the limits with a message") {
+  if (!std::filesystem::exists(kProgram)) NLAMMR_SKIP("the nlammr program is not built");
+  const std::string input = std::string(NLAMMR_BINARY_DIR) + "/molecules_featurize_huge.smi";
+  const std::string errors = std::string(NLAMMR_BINARY_DIR) + "/molecules_featurize_huge.err";
+  std::ofstream(input) << "CCO\n" << std::string(100000, 'c') << "\nc1ccccc1\n";
+  const std::string lenient =
+      "'" + kProgram + "' featurize --skip-invalid --smiles '" + input + "' > /dev/null 2> '" + errors + "'";
+  CHECK(std::system(lenient.c_str()) == 0);
+  const std::string message = read_file(errors);
+  CHECK(message.find(input + ":2: skipping") != std::string::npos);
+  CHECK(message.find("length 100000 exceeds the limit") != std::string::npos);
+  CHECK(message.find("2 molecules written, 1 skipped") != std::string::npos);
+  const std::string strict =
+      "'" + kProgram + "' featurize --smiles '" + input + "' > /dev/null 2> '" + errors + "'";
+  const int status = std::system(strict.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(read_file(errors).find(input + ":2: invalid SMILES") != std::string::npos);
 }

@@ -2,14 +2,15 @@
 // baselines on a cohort's test split (10 bootstrap rounds of 80% of the test
 // patients), the numbers a learned model must beat.
 #include <cstdio>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "data/cohort/cohort.h"
+#include "io/atomic_file.h"
 #include "models/nlammr/evaluation/baselines.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 
 namespace nlammr::cli {
 
@@ -68,9 +69,7 @@ void run_baselines(const BaselinesArgs& args) {
   report["code_frequency"]["validation_jaccard"] = validation_jaccard;
 
   if (!args.json_out.empty()) {
-    std::ofstream out(args.json_out);
-    if (!out) throw std::runtime_error(args.json_out + ": cannot write");
-    out << report.dump(1) << "\n";
+    write_file_atomic(args.json_out, report.dump(1) + "\n");
   }
 }
 
@@ -83,8 +82,8 @@ void add_baselines_command(CLI::App& app) {
   cmd->add_option("--averaging", args->averaging, "visit, patient or batch:N (see docs/data.md)")
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Bootstrap seed (numpy legacy generator)")->capture_default_str();
-  cmd->add_option("--rounds", args->rounds, "Bootstrap rounds")->capture_default_str();
-  cmd->add_option("--fraction", args->fraction, "Share of test patients drawn per round")->capture_default_str();
+  cmd->add_option("--rounds", args->rounds, "Bootstrap rounds")->capture_default_str()->check(within(1, 100000));
+  cmd->add_option("--fraction", args->fraction, "Share of test patients drawn per round")->capture_default_str()->check(within(1e-6, 1));
   cmd->add_option("--json", args->json_out, "Also write the results as JSON to this file");
   cmd->add_flag("--lenient", args->lenient, "Read the cohort leniently (unknown codes reported, not fatal)");
   cmd->callback([args] { run_baselines(*args); });

@@ -16,6 +16,7 @@
 #include "io/text_list.h"
 #include "models/bert/text_encoder.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/progress_bar.h"
 
 namespace nlammr::cli {
@@ -90,14 +91,14 @@ void add_encode_command(CLI::App& app) {
   normalize->excludes(no_normalize);
   cmd->add_option("--batch", args->batch, "Texts per forward pass")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(within(1, 100000));
   cmd->add_option(
          "--max-length", args->max_length,
          "Truncation length in tokens (default: sentence-transformers' max_seq_length, else the model's)")
-      ->check(CLI::PositiveNumber);
+      ->check(within(1, 1048576));
   cmd->add_option("--threads", args->threads,
                   "CPU threads (default: all; on a busy machine also set OMP_WAIT_POLICY=passive)")
-      ->check(CLI::PositiveNumber);
+      ->check(within(1, 4096));
   cmd->add_option("--cache", args->cache_dir,
                   "Embedding cache folder (default: $NLAMMR_CACHE, else .cache/embeddings)");
   cmd->add_flag("--no-cache", args->no_cache, "Neither read nor write the embedding cache");

@@ -1,6 +1,7 @@
 // nlammr eval: the reference evaluation protocol on a trained run.
 #include "tools/nlammr/cli_options.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/evaluate_run.h"
 
 namespace nlammr::cli {
@@ -17,8 +18,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--run", req->run_dir, "Run directory made by nlammr train")->required();
   cmd->add_option("--split", req->split, "test or validation")->capture_default_str();
   cmd->add_option("--checkpoint", req->checkpoint, "best or last")->capture_default_str();
-  cmd->add_option("--bootstrap", req->bootstrap.rounds, "Bootstrap rounds")->capture_default_str();
-  cmd->add_option("--fraction", req->bootstrap.fraction, "Share of patients drawn per round")->capture_default_str();
+  cmd->add_option("--bootstrap", req->bootstrap.rounds, "Bootstrap rounds")->capture_default_str()->check(within(1, 100000));
+  cmd->add_option("--fraction", req->bootstrap.fraction, "Share of patients drawn per round")->capture_default_str()->check(within(1e-6, 1));
   cmd->add_option("--seed", req->bootstrap.seed, "Bootstrap seed (numpy legacy generator)")->capture_default_str();
   cmd->add_option("--averaging", req->averaging, "visit, patient or batch:N")->capture_default_str();
   cmd->add_flag("--no-baselines{false}", req->baselines, "Skip the baseline rows");

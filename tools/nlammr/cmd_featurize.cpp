@@ -1,6 +1,6 @@
 // nlammr featurize: SMILES -> OGB molecular graphs, one JSON object per line.
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -8,6 +8,7 @@
 #include "chem/graph_json.h"
 #include "chem/molecule_graph.h"
 #include "chem/smiles_file.h"
+#include "io/atomic_file.h"
 #include "tools/nlammr/commands.h"
 
 namespace nlammr::cli {
@@ -21,13 +22,11 @@ struct FeaturizeOptions {
 
 void run_featurize(const FeaturizeOptions& options) {
   const std::vector<SmilesEntry> entries = read_smiles_file(options.smiles_path);
-  std::ofstream file;
+  // A file is written whole or not at all (atomically, once every molecule
+  // is done); standard output streams as it goes.
+  std::ostringstream file;
   const bool to_stdout = options.output_path.empty() || options.output_path == "-";
-  if (!to_stdout) {
-    file.open(options.output_path);
-    if (!file) throw std::runtime_error(options.output_path + ": cannot write the file");
-  }
-  std::ostream& out = to_stdout ? std::cout : file;
+  std::ostream& out = to_stdout ? std::cout : static_cast<std::ostream&>(file);
   size_t written = 0, skipped = 0;
   for (const SmilesEntry& entry : entries) {
     MolGraph graph;
@@ -43,9 +42,12 @@ void run_featurize(const FeaturizeOptions& options) {
     out << mol_graph_to_json(graph).dump() << '\n';
     ++written;
   }
-  out.flush();
-  if (!out)
-    throw std::runtime_error("failed writing " + (to_stdout ? std::string("stdout") : options.output_path));
+  if (to_stdout) {
+    std::cout.flush();
+    if (!std::cout) throw std::runtime_error("failed writing stdout");
+  } else {
+    write_file_atomic(options.output_path, file.str());
+  }
   std::fprintf(stderr, "featurize: %zu molecules written, %zu skipped\n", written, skipped);
 }
 

@@ -7,6 +7,7 @@
 
 #include "data/mimic/prepare.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 
 namespace nlammr::cli {
 
@@ -50,13 +51,14 @@ void add_prepare_command(CLI::App& app) {
   cmd->add_option("--drug-atc", o.drug_atc_file, "drug-atc.csv, PubChem CID -> ATC (default: in --mimic)");
   cmd->add_option("--drugbank", o.drugbank_file, "drugbank_drugs_info.csv (default: in --mimic)");
   cmd->add_option("--ddi", o.ddi_file, "TWOSIDES drug-DDI.csv (default: in --mimic)");
-  cmd->add_option("--top-diagnoses", o.top_diagnoses, "Most frequent diagnosis codes kept")->capture_default_str();
+  cmd->add_option("--top-diagnoses", o.top_diagnoses, "Most frequent diagnosis codes kept")->capture_default_str()->check(within(1, 1000000));
   cmd->add_option("--top-procedures", o.top_procedures, "Most frequent procedure codes kept (0: all)")
-      ->capture_default_str();
-  cmd->add_option("--top-meds", o.top_medications, "Most frequent ATC3 classes kept")->capture_default_str();
-  cmd->add_option("--min-visits", o.min_visits, "Patients with fewer visits are dropped")->capture_default_str();
-  cmd->add_option("--smiles-per-class", o.smiles_per_class, "SMILES kept per ATC3 class")->capture_default_str();
-  cmd->add_option("--ddi-top-k", o.ddi_selection.top_k, "TWOSIDES side effects kept")->capture_default_str();
+      ->capture_default_str()
+      ->check(within(0, 1000000));
+  cmd->add_option("--top-meds", o.top_medications, "Most frequent ATC3 classes kept")->capture_default_str()->check(within(1, 1000000));
+  cmd->add_option("--min-visits", o.min_visits, "Patients with fewer visits are dropped")->capture_default_str()->check(within(1, 10000));
+  cmd->add_option("--smiles-per-class", o.smiles_per_class, "SMILES kept per ATC3 class")->capture_default_str()->check(within(1, 10000));
+  cmd->add_option("--ddi-top-k", o.ddi_selection.top_k, "TWOSIDES side effects kept")->capture_default_str()->check(within(0, 1000000));
   cmd->add_option("--ddi-side-effects", args->side_effects,
                   "least: the K least frequent side effects (what the reference code selects); most: the K most")
       ->check(CLI::IsMember({"least", "most"}))

@@ -17,6 +17,7 @@
 #include "models/nlammr/inputs/visit_texts.h"
 #include "tools/nlammr/cli_options.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/evaluate_run.h"
 #include "tools/nlammr/synth_run.h"
 #include "tools/nlammr/train_run.h"
@@ -128,7 +129,7 @@ void add_quickstart_command(CLI::App& app) {
       "  nlammr quickstart                       (writes runs/quickstart/{data,run})\n"
       "  nlammr quickstart --out /tmp/qs --patients 3000 --epochs 20");
   cmd->add_option("--out", a->out, "Folder for the cohort (data/) and the run (run/)")->capture_default_str();
-  cmd->add_option("--patients", a->synth.patients, "Synthetic patients")->capture_default_str();
+  cmd->add_option("--patients", a->synth.patients, "Synthetic patients")->capture_default_str()->check(within(1, 10000000));
   cmd->add_option("--data-seed", a->synth.seed, "Seed of the synthetic cohort")->capture_default_str();
   cmd->add_option("--device", a->train.device, "cpu or cuda[:N]")->capture_default_str();
   add_encoder_options(cmd, a->train.encoder);

@@ -8,9 +8,11 @@
 #include <sstream>
 
 #include "engine/autograd.h"
+#include "io/input_file.h"
 #include "models/nlammr/inference/recommender.h"
 #include "models/nlammr/inputs/visit_texts.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/run_support.h"
 
 namespace nlammr::cli {
@@ -49,9 +51,7 @@ PatientQuery query_from(const RecommendArgs& a) {
     if (source == "<stdin>") {
       buffer << std::cin.rdbuf();
     } else {
-      std::ifstream in(source);
-      if (!in) throw std::runtime_error(source + ": cannot open");
-      buffer << in.rdbuf();
+      buffer << read_input_file(source);
     }
     nlohmann::json j;
     try {
@@ -142,8 +142,8 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--history-meds", a->history_meds,
                   "Medication classes of an earlier visit, comma-separated (repeatable, oldest first)");
   cmd->add_option("--input", a->input, "Patient as JSON (a file, or - for standard input)");
-  cmd->add_option("--threshold", a->threshold, "Probability at which a class is recommended")->capture_default_str();
-  cmd->add_option("--top", a->top, "Classes to list")->capture_default_str();
+  cmd->add_option("--threshold", a->threshold, "Probability at which a class is recommended")->capture_default_str()->check(within(0, 1));
+  cmd->add_option("--top", a->top, "Classes to list")->capture_default_str()->check(within(1, 100000));
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   cmd->add_option("--cache", a->encoder.cache_dir, "Embedding cache folder");
   cmd->callback([a] { run_recommend(*a); });

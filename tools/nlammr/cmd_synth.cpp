@@ -8,6 +8,7 @@
 #include "data/synthetic/synthetic_cohort.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/synth_run.h"
 
 namespace nlammr::cli {
@@ -50,7 +51,7 @@ void add_synth_command(CLI::App& app) {
   auto args = std::make_shared<SynthArgs>();
   auto* cmd = app.add_subcommand("synth", "Write the synthetic cohort (no credentialed data needed)");
   cmd->add_option("--out", args->out, "Cohort directory to write")->required();
-  cmd->add_option("--patients", args->options.patients, "Number of patients")->capture_default_str();
+  cmd->add_option("--patients", args->options.patients, "Number of patients")->capture_default_str()->check(within(1, 10000000));
   cmd->add_option("--seed", args->options.seed, "Random seed (same seed, same cohort)")->capture_default_str();
   cmd->callback([args] { run_synth(args->out, args->options); });
 }

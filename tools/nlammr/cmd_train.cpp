@@ -1,25 +1,26 @@
 // nlammr train: NLA-MMR on a cohort directory.
 #include "tools/nlammr/cli_options.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/train_run.h"
 
 namespace nlammr::cli {
 
 void add_model_options(CLI::App* cmd, NlammrConfig& m) {
-  cmd->add_option("--latent-dim", m.latent_dim, "Width of the shared patient/medication space")->capture_default_str();
-  cmd->add_option("--dropout", m.dropout, "Dropout of the patient and medication towers")->capture_default_str();
-  cmd->add_option("--gnn-dim", m.gnn_dim, "Width of the molecular GIN")->capture_default_str();
-  cmd->add_option("--gnn-layers", m.gnn_layers, "GIN layers")->capture_default_str();
-  cmd->add_option("--gnn-dropout", m.gnn_dropout, "Dropout inside the GIN")->capture_default_str();
+  cmd->add_option("--latent-dim", m.latent_dim, "Width of the shared patient/medication space")->capture_default_str()->check(within(1, 65536));
+  cmd->add_option("--dropout", m.dropout, "Dropout of the patient and medication towers")->capture_default_str()->check(within(0, 0.99));
+  cmd->add_option("--gnn-dim", m.gnn_dim, "Width of the molecular GIN")->capture_default_str()->check(within(1, 65536));
+  cmd->add_option("--gnn-layers", m.gnn_layers, "GIN layers")->capture_default_str()->check(within(1, 64));
+  cmd->add_option("--gnn-dropout", m.gnn_dropout, "Dropout inside the GIN")->capture_default_str()->check(within(0, 0.99));
   cmd->add_option("--max-visit-num", m.max_visit_num, "Earlier visits whose medications form the history")
-      ->capture_default_str();
+      ->capture_default_str()->check(within(0, 10000));
   cmd->add_option("--bce-weight", m.bce_weight, "Weight of BCE against the multi-label margin loss")
-      ->capture_default_str();
+      ->capture_default_str()->check(within(0, 1));
   cmd->add_option("--contrastive-weight", m.contrastive_weight, "Weight of the InfoNCE alignment term (0: off)")
-      ->capture_default_str();
+      ->capture_default_str()->check(within(0, 1000000.0));
   cmd->add_option("--temperature", m.contrastive_temperature, "Temperature of the alignment term")
-      ->capture_default_str();
-  cmd->add_option("--ddi-weight", m.ddi_weight, "Weight of the expected-DDI penalty (0: off)")->capture_default_str();
+      ->capture_default_str()->check(within(0.0001, 10000.0));
+  cmd->add_option("--ddi-weight", m.ddi_weight, "Weight of the expected-DDI penalty (0: off)")->capture_default_str()->check(within(0, 1000000.0));
   cmd->add_option("--visit-text", m.visit_text, "How visits become text: concat (reference) or codes")
       ->check(CLI::IsMember({"concat", "codes"}))
       ->capture_default_str();
@@ -30,21 +31,21 @@ void add_model_options(CLI::App* cmd, NlammrConfig& m) {
 }
 
 void add_train_options(CLI::App* cmd, TrainConfig& t) {
-  cmd->add_option("--epochs", t.epochs, "Training epochs")->capture_default_str();
-  cmd->add_option("--batch-size", t.batch_size, "Visits per step")->capture_default_str();
+  cmd->add_option("--epochs", t.epochs, "Training epochs")->capture_default_str()->check(within(1, 1000000.0));
+  cmd->add_option("--batch-size", t.batch_size, "Visits per step")->capture_default_str()->check(within(1, 1000000.0));
   cmd->add_option("--lr", t.lr, "Learning rate (multiplied by --lr-scale, as the reference does)")
-      ->capture_default_str();
-  cmd->add_option("--lr-scale", t.lr_scale, "Scale applied to --lr")->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "Adam weight decay (L2)")->capture_default_str();
-  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "Clip the gradient norm (0: off)")->capture_default_str();
+      ->capture_default_str()->check(within(1e-12, 10));
+  cmd->add_option("--lr-scale", t.lr_scale, "Scale applied to --lr")->capture_default_str()->check(within(1e-12, 1000.0));
+  cmd->add_option("--weight-decay", t.weight_decay, "Adam weight decay (L2)")->capture_default_str()->check(within(0, 10));
+  cmd->add_option("--clip-grad-norm", t.clip_grad_norm, "Clip the gradient norm (0: off)")->capture_default_str()->check(within(0, 1000000.0));
   cmd->add_option("--patience", t.patience, "Stop after this many epochs without a better validation Jaccard (0: off)")
-      ->capture_default_str();
+      ->capture_default_str()->check(within(0, 1000000.0));
   cmd->add_option("--seed", t.seed, "Seed of initialisation, batch order and dropout")->capture_default_str();
-  cmd->add_option("--threads", t.threads, "CPU threads (0: all)")->capture_default_str();
+  cmd->add_option("--threads", t.threads, "CPU threads (0: all)")->capture_default_str()->check(within(0, 4096));
   cmd->add_flag("--finetune-plm", t.finetune_plm,
                 "Fine-tune the language model end to end (every step runs BERT over the batch's texts; slow)");
   cmd->add_option("--plm-lr", t.plm_lr, "Learning rate of the language model with --finetune-plm")
-      ->capture_default_str();
+      ->capture_default_str()->check(within(1e-12, 10));
 }
 
 void add_encoder_options(CLI::App* cmd, EncoderArgs& e) {
@@ -67,7 +68,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--device", req->device, "cpu or cuda[:N]")->capture_default_str();
   cmd->add_flag("--resume", req->resume, "Continue the run in --out from its last checkpoint");
   cmd->add_option("--checkpoint-every", req->checkpoint_every, "Also checkpoint every N steps within an epoch")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(within(0, 1e9));
   cmd->add_flag("--lenient", req->lenient, "Read the cohort leniently (unknown codes reported, not fatal)");
   add_encoder_options(cmd, req->encoder);
   add_model_options(cmd, req->model);

@@ -68,6 +68,15 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
   if (!std::filesystem::exists(path))
     throw std::runtime_error(path + ": no " + which + " checkpoint yet (has training finished an epoch?)");
   Checkpoint ck = load_checkpoint(path);
+  if (!ck.meta.is_object() || !ck.meta.contains("model_config"))
+    throw std::runtime_error(path + ": checkpoint metadata lacks 'model_config'");
+  const std::string edited = first_differing_key(run.info.model.to_json(), ck.meta["model_config"]);
+  if (!edited.empty()) {
+    throw std::runtime_error((std::filesystem::path(run_dir) / "run.json").string() + ": model_config." + edited +
+                             " is " + run.info.model.to_json().value(edited, nlohmann::json()).dump() + " but " +
+                             path + " was trained with " + ck.meta["model_config"].value(edited, nlohmann::json()).dump() +
+                             " (run.json was edited apart from its checkpoint)");
+  }
   run.checkpoint_meta = ck.meta;
   run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
   Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);

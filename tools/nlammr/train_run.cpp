@@ -32,13 +32,19 @@ TrainSummary run_training(TrainRequest req) {
     req.data_dir = info.data_dir, req.device = info.device, req.lenient = info.lenient;
     req.model = info.model, req.train = info.train;
     if (req.resume_epochs > 0) req.train.epochs = req.resume_epochs;
+    // The recorded cache and batch, whatever --cache and --batch say now.
     encoder = open_run_encoder(info.plm, cache_dir_of(req.encoder));
     run_info = info.to_json();
     std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), req.data_dir.c_str());
   } else {
     encoder = open_encoder(req.encoder);
+    PlmSettings plm = PlmSettings::of(*encoder);
+    plm.cache_recorded = true;
+    const std::string cache = cache_dir_of(req.encoder);
+    plm.cache_dir = cache.empty() ? "" : std::filesystem::absolute(cache).string();
+    plm.encode_batch = req.encoder.batch;
     run_info = {{"data_dir", std::filesystem::absolute(req.data_dir).string()},
-                {"plm", PlmSettings::of(*encoder).to_json()},
+                {"plm", plm.to_json()},
                 {"device", req.device},
                 {"lenient", req.lenient}};
   }

@@ -5,16 +5,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/input_file.h"
 #include "models/bert/tokenizer/unicode_text.h"
 
 namespace nlammr {
 
 Vocab Vocab::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open vocabulary file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_input_file(path);
   if (text.empty()) throw std::runtime_error(path + ": vocabulary file is empty");
 
   // Lines end in "\n", "\r\n" or a lone "\r" (the reference reads the file in

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
 namespace nlammr {
 
@@ -33,8 +34,17 @@ size_t bootstrap_sample_size(size_t n, double fraction) {
 
 std::vector<std::vector<size_t>> bootstrap_samples(size_t n_patients, const BootstrapOptions& options) {
   if (n_patients == 0) throw std::invalid_argument("bootstrap: the test set has no patients");
+  // Zero rounds or empty samples would average nothing into NaN metrics.
+  if (options.rounds == 0) throw std::invalid_argument("bootstrap: rounds is 0, it must be at least 1");
+  // The fraction is checked before it is used (a NaN converted to size_t is undefined).
+  const bool fraction_ok = options.fraction > 0 && options.fraction <= 1;
+  const size_t size = fraction_ok ? bootstrap_sample_size(n_patients, options.fraction) : 0;
+  if (size == 0) {
+    throw std::invalid_argument("bootstrap: fraction " + std::to_string(options.fraction) + " of " +
+                                std::to_string(n_patients) + " patients draws " + std::to_string(size) +
+                                " per round; it must lie in (0, 1] and draw at least one");
+  }
   NumpyLegacyRandom random(options.seed);
-  const size_t size = bootstrap_sample_size(n_patients, options.fraction);
   std::vector<std::vector<size_t>> samples;
   for (size_t r = 0; r < options.rounds; ++r) samples.push_back(random.choice_with_replacement(n_patients, size));
   return samples;
@@ -70,6 +80,10 @@ BootstrapResult bootstrap_evaluate(const std::vector<PatientPredictions>& test_p
     const double mean = sum / n;
     double squares = 0;
     for (const auto& r : result.rounds) squares += (r.*field - mean) * (r.*field - mean);
+    if (!std::isfinite(mean)) {
+      throw std::runtime_error(std::string("bootstrap: metric '") + name + "' is " + std::to_string(mean) +
+                               " over " + std::to_string(result.rounds.size()) + " rounds");
+    }
     result.mean.*field = mean;
     result.std.*field = std::sqrt(squares / n);
   }

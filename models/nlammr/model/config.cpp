@@ -1,6 +1,8 @@
 #include "models/nlammr/model/config.h"
 
+#include <cmath>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace nlammr {
@@ -37,6 +39,20 @@ class JsonReader {
 
 void require(bool ok, const std::string& message) {
   if (!ok) throw std::runtime_error(message);
+}
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// `value` must be finite and lie in [low, high]; the message names the field,
+// the value and the limits (docs/reliability.md lists them and why).
+void require_in_range(const char* what, const char* field, double value, double low, double high) {
+  if (std::isfinite(value) && value >= low && value <= high) return;
+  throw std::runtime_error(std::string(what) + ": " + field + " is " + number_text(value) + ", outside [" +
+                           number_text(low) + ", " + number_text(high) + "]");
 }
 
 }  // namespace
@@ -89,6 +105,22 @@ NlammrConfig NlammrConfig::from_json(const nlohmann::json& j) {
 }
 
 void NlammrConfig::validate() const {
+  // Upper bounds far above any sensible model, so that an edited or damaged
+  // value gives this message instead of an allocation failure.
+  constexpr double kMaxWidth = 65536, kMaxLayers = 64, kMaxVisits = 10000, kMaxCodes = 10000000;
+  constexpr double kMaxWeight = 1e6;
+  const char* what = "model config";
+  require_in_range(what, "text_dim", static_cast<double>(text_dim), 1, kMaxWidth);
+  require_in_range(what, "latent_dim", static_cast<double>(latent_dim), 1, kMaxWidth);
+  require_in_range(what, "gnn_dim", static_cast<double>(gnn_dim), 1, kMaxWidth);
+  require_in_range(what, "gnn_layers", static_cast<double>(gnn_layers), 1, kMaxLayers);
+  require_in_range(what, "max_visit_num", static_cast<double>(max_visit_num), 0, kMaxVisits);
+  require_in_range(what, "contrastive_weight", contrastive_weight, 0, kMaxWeight);
+  require_in_range(what, "ddi_weight", ddi_weight, 0, kMaxWeight);
+  require_in_range(what, "contrastive_temperature", contrastive_temperature, 1e-4, 1e4);
+  require_in_range(what, "num_diagnosis_codes", static_cast<double>(num_diagnosis_codes), 0, kMaxCodes);
+  require_in_range(what, "num_procedure_codes", static_cast<double>(num_procedure_codes), 0, kMaxCodes);
+  require_in_range(what, "num_medication_classes", static_cast<double>(num_medication_classes), 0, kMaxCodes);
   require(text_dim > 0 && latent_dim > 0 && gnn_dim > 0, "model config: widths must be positive");
   require(gnn_layers >= 1, "model config: gnn_layers must be at least 1");
   require(dropout >= 0 && dropout < 1 && gnn_dropout >= 0 && gnn_dropout < 1,
@@ -132,6 +164,16 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
 }
 
 void TrainConfig::validate() const {
+  const char* what = "training config";
+  require_in_range(what, "epochs", static_cast<double>(epochs), 1, 1e6);
+  require_in_range(what, "batch_size", static_cast<double>(batch_size), 1, 1e6);
+  require_in_range(what, "lr", lr, 1e-12, 10);
+  require_in_range(what, "lr_scale", lr_scale, 1e-12, 1e3);
+  require_in_range(what, "plm_lr", plm_lr, 1e-12, 10);
+  require_in_range(what, "weight_decay", weight_decay, 0, 10);
+  require_in_range(what, "clip_grad_norm", clip_grad_norm, 0, 1e6);
+  require_in_range(what, "threads", static_cast<double>(threads), 0, 4096);
+  require_in_range(what, "patience", static_cast<double>(patience), 0, 1e6);
   require(epochs >= 1, "training config: epochs must be at least 1");
   require(batch_size >= 1, "training config: batch_size must be at least 1");
   require(lr > 0 && lr_scale > 0 && plm_lr > 0, "training config: learning rates must be positive");

@@ -11,10 +11,12 @@
 #include "engine/ops.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
+#include "io/input_file.h"
 #include "kernels/philox.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "models/nlammr/model/loss.h"
 #include "models/nlammr/model/visit_codes.h"
+#include "models/nlammr/run_info.h"
 
 namespace nlammr {
 
@@ -166,8 +168,8 @@ struct LossSums {
 // Keeps only the metrics lines of epochs before `next_epoch` (a resumed run
 // rewrites the rest).
 void truncate_metrics(const std::string& path, int64_t next_epoch) {
-  std::ifstream in(path);
-  if (!in) return;
+  if (!std::filesystem::exists(path)) return;
+  std::istringstream in(read_input_file(path));
   std::string line, kept;
   int64_t number = 0;
   while (std::getline(in, line)) {
@@ -207,16 +209,33 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     if (!fs::exists(last_path))
       throw std::runtime_error(last_path + ": nothing to resume (no last checkpoint in the run directory)");
     Checkpoint ck = load_checkpoint(last_path);
-    const nlohmann::json& st = ck.meta.at("state");
-    if (ck.meta.at("model_config") != model_config_.to_json())
-      throw std::runtime_error(last_path + ": the checkpoint was trained with another model configuration");
+    if (!ck.meta.is_object() || !ck.meta.contains("state") || !ck.meta.contains("model_config"))
+      throw std::runtime_error(last_path + ": not a training checkpoint (its metadata lacks 'state' or "
+                               "'model_config'; best.safetensors cannot be resumed from)");
+    const std::string edited = first_differing_key(model_config_.to_json(), ck.meta["model_config"]);
+    if (!edited.empty())
+      throw std::runtime_error(last_path + ": the checkpoint was trained with another model configuration (model_config." +
+                               edited + " differs from run.json)");
+    const nlohmann::json& st = ck.meta["state"];
+    std::string field;  // the one being read, for the message
+    try {
+      auto at = [&](const char* key) -> const nlohmann::json& {
+        field = std::string("state.") + key;
+        return st.at(key);
+      };
+      dropout_gen_->set_state(at("dropout_seed"), at("dropout_offset"));
+      next_epoch = at("next_epoch"), next_step = at("next_step");
+      sums = LossSums::from_json(at("loss_sums"));
+      summary.best_epoch = at("best_epoch"), summary.best_val_jaccard = at("best_val_jaccard");
+      epochs_without_improvement = at("epochs_without_improvement");
+    } catch (const nlohmann::json::exception&) {
+      throw std::runtime_error(last_path + ": checkpoint field '" + field + "' is missing or has the wrong type");
+    }
+    if (next_epoch < 1 || next_step < 0 || !std::isfinite(summary.best_val_jaccard))
+      throw std::runtime_error(last_path + ": checkpoint state is out of range (next_epoch " +
+                               std::to_string(next_epoch) + ", next_step " + std::to_string(next_step) + ")");
     model_->load_state_dict(ck.model);
     optimizer_->load_state(ck.optimizer);
-    dropout_gen_->set_state(st.at("dropout_seed"), st.at("dropout_offset"));
-    next_epoch = st.at("next_epoch"), next_step = st.at("next_step");
-    sums = LossSums::from_json(st.at("loss_sums"));
-    summary.best_epoch = st.at("best_epoch"), summary.best_val_jaccard = st.at("best_val_jaccard");
-    epochs_without_improvement = st.at("epochs_without_improvement");
     truncate_metrics(metrics_path, next_epoch);
   } else {
     if (fs::exists(last_path) || fs::exists(metrics_path))
@@ -258,7 +277,15 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
       LossTerms terms =
           train_step(std::vector<int64_t>(order.begin() + step * batch, order.begin() + (step + 1) * batch));
-      sums.total += terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
+      const double loss = terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
+      if (!std::isfinite(loss)) {
+        // Stop before any checkpoint holds the diverged weights.
+        throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at epoch " +
+                                 std::to_string(epoch) + ", step " + std::to_string(step + 1) + " of " +
+                                 std::to_string(steps) + "; no checkpoint was written from it (lower "
+                                 "learning_rate, or resume from the last good checkpoint)");
+      }
+      sums.total += loss;
       sums.bce += terms.bce, sums.margin += terms.margin, sums.contrastive += terms.contrastive;
       sums.ddi += terms.ddi, sums.count += 1;
       if (options.progress) options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
@@ -275,6 +302,12 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     if (options.progress) options.progress({epoch, train_config_.epochs, steps, steps, sums.total / sums.count, true});
     MetricSummary val = evaluate(predict_patients(*model_, data_, data_.split.validation, options.eval_batch_size),
                                  data_.cohort.ddi);
+    const nlohmann::json val_json = summary_json(val);
+    for (const auto& [name, value] : val_json.items()) {
+      if (value.is_number() && !std::isfinite(value.get<double>()))
+        throw std::runtime_error("validation metric '" + name + "' is " + std::to_string(value.get<double>()) +
+                                 " after epoch " + std::to_string(epoch) + "; no checkpoint was written from it");
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
                            {"seconds", seconds}};
