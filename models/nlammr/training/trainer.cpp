@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/input_file.h"
+#include "io/tensorboard_events.h"
 #include "kernels/philox.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "models/nlammr/model/loss.h"
@@ -138,7 +140,10 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
   terms.total.backward();
-  if (train_config_.clip_grad_norm > 0) optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  // Without clipping, an infinite bound only measures the norm (for the logs).
+  const double max_norm =
+      train_config_.clip_grad_norm > 0 ? train_config_.clip_grad_norm : std::numeric_limits<double>::infinity();
+  last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), max_norm);
   optimizer_->step();
   return terms;
 }
@@ -269,15 +274,22 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     throw std::runtime_error("the training split has " + std::to_string(train_visits.size()) +
                              " visits, fewer than one batch of " + std::to_string(batch));
   int64_t global_steps = 0;
+  // TensorBoard steps count optimizer steps from the start of the run, so a
+  // resumed run continues the same axis.
+  std::unique_ptr<TensorBoardWriter> board;
+  if (options.tensorboard) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
+  const double learning_rate = train_config_.lr * train_config_.lr_scale;
 
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
     model_->train();
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
+      const auto step_start = std::chrono::steady_clock::now();
       LossTerms terms =
           train_step(std::vector<int64_t>(order.begin() + step * batch, order.begin() + (step + 1) * batch));
       const double loss = terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
+      const double step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
       if (!std::isfinite(loss)) {
         // Stop before any checkpoint holds the diverged weights.
         throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at epoch " +
@@ -288,6 +300,16 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       sums.total += loss;
       sums.bce += terms.bce, sums.margin += terms.margin, sums.contrastive += terms.contrastive;
       sums.ddi += terms.ddi, sums.count += 1;
+      if (board)
+        board->add_scalars((epoch - 1) * steps + step + 1,
+                           {{"train/loss", loss},
+                            {"train/bce", terms.bce},
+                            {"train/margin", terms.margin},
+                            {"train/contrastive", terms.contrastive},
+                            {"train/ddi", terms.ddi},
+                            {"train/learning_rate", learning_rate},
+                            {"train/grad_norm", last_grad_norm_},
+                            {"train/steps_per_second", step_seconds > 0 ? 1.0 / step_seconds : 0.0}});
       if (options.progress) options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
       ++global_steps;
       const bool stop_now = options.stop_after_steps > 0 && global_steps >= options.stop_after_steps;
@@ -326,6 +348,14 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       ++epochs_without_improvement;
     }
     append_line(metrics_path, line);
+    if (board)
+      board->add_scalars(epoch * steps, {{"validation/jaccard", val.jaccard},
+                                         {"validation/f1", val.f1},
+                                         {"validation/prauc", val.prauc},
+                                         {"validation/ddi_rate", val.ddi_rate},
+                                         {"validation/avg_meds", val.avg_meds},
+                                         {"train/epoch_loss", sums.means().at("loss").get<double>()},
+                                         {"epoch", static_cast<double>(epoch)}});
     if (options.on_epoch) options.on_epoch(line);
     sums = LossSums();
     save_state(last_path, epoch + 1, 0);

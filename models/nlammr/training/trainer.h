@@ -6,6 +6,9 @@
 //   last.safetensors  the state after the last finished epoch (or step, with
 //                     checkpoint_every): model, optimizer, random generator
 //   best.safetensors  the model with the best validation Jaccard so far
+//   tensorboard/      TensorBoard event files: per step the loss and its
+//                     terms, learning rate, gradient norm and steps/s; per
+//                     epoch the validation metrics (io/tensorboard_events.h)
 //
 // Resuming loads last.safetensors and continues from the exact step where it
 // was written: the batch order of each epoch is a function of (seed, epoch),
@@ -57,6 +60,8 @@ struct TrainOptions {
   // Stop after this many optimizer steps in total (tests simulate an
   // interruption with it); 0 = no limit.
   int64_t stop_after_steps = 0;
+  // Write TensorBoard event files into run_dir/tensorboard.
+  bool tensorboard = true;
 };
 
 struct TrainSummary {
@@ -77,6 +82,8 @@ class Trainer {
   // in training mode.
   LossTerms train_step(const std::vector<int64_t>& visit_ids);
   NlammrModel& model() { return *model_; }
+  // The gradient norm of the last train_step, before any clipping.
+  double last_grad_norm() const { return last_grad_norm_; }
 
  private:
   const NlammrData& data_;
@@ -86,6 +93,7 @@ class Trainer {
   std::shared_ptr<Generator> dropout_gen_;
   std::shared_ptr<NlammrModel> model_;
   std::unique_ptr<optim::Adam> optimizer_;
+  double last_grad_norm_ = 0;
 };
 
 // The order in which training visits are visited in `epoch` (1-based).
