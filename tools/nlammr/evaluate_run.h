@@ -19,6 +19,22 @@ struct EvalRequest {
   EncoderArgs encoder;
 };
 
+struct EvaluationRow {
+  std::string name;
+  BootstrapResult result;
+};
+
+// The protocol's numbers without printing: the model's row, then (with
+// request.baselines) the previous-visit and code-frequency rows, and the
+// model's predictions they came from (the report analyses them further).
+struct RunEvaluation {
+  std::vector<size_t> patients;
+  EvaluationOptions evaluation;
+  std::vector<EvaluationRow> rows;
+  std::vector<PatientPredictions> model_predictions;
+};
+RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& request);
+
 // Prints the table; writes RUN_DIR/eval_<split>.json; returns that JSON.
 nlohmann::json evaluate_run(const EvalRequest& request);
 
