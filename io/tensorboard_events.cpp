@@ -46,7 +46,13 @@ std::vector<ScalarEvent> read_scalar_events(const std::string& path, bool allow_
   for (size_t i = 0; i < read.records.size(); ++i) {
     const tensorboard::Event event = parse_event(read.records[i], path, i);
     if (!event.has_summary()) continue;
-    for (const auto& v : event.summary().value()) out.push_back({v.tag(), event.step(), event.wall_time(), v.simple_value()});
+    for (const auto& v : event.summary().value()) {
+      // Values of other kinds (images, histograms, written by other tools
+      // into the same folder) are not scalars: left out, as TensorBoard's
+      // scalar view leaves them out.
+      if (v.value_case() == tensorboard::SummaryValue::kSimpleValue)
+        out.push_back({v.tag(), event.step(), event.wall_time(), v.simple_value()});
+    }
   }
   return out;
 }

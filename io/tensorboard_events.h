@@ -52,8 +52,8 @@ class TensorBoardWriter {
 // The event files of a folder, oldest name first.
 std::vector<std::string> tensorboard_event_files(const std::string& dir);
 
-// Every scalar of one event file, in file order; CRC and protobuf errors name
-// the file. A truncated last record is tolerated when allow_truncated_tail.
+// Every scalar of one event file, in file order (values that are not simple
+// scalars are skipped); CRC and protobuf errors name the file. A truncated last record is tolerated when allow_truncated_tail.
 std::vector<ScalarEvent> read_scalar_events(const std::string& path, bool allow_truncated_tail = false);
 
 // The file_version string of the file's first record ("brain.Event:2").

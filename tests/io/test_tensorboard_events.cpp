@@ -62,6 +62,7 @@ TEST_CASE("scalars written are read back with their tags, steps and values") {
     writer.add_scalars(1, {{"train/loss", 0.75}, {"train/grad_norm", 3.5}});
     writer.add_scalar("train/loss", 2, 0.5);
     writer.add_scalar("validation/jaccard", 2, 0.4321);
+    writer.add_scalar("train/ddi", 2, 0.0);
   }
   CHECK(std::filesystem::path(path).filename().string().rfind("events.out.tfevents.", 0) == 0);
   CHECK(tensorboard_event_files(dir) == std::vector<std::string>{path});
@@ -69,11 +70,11 @@ TEST_CASE("scalars written are read back with their tags, steps and values") {
 
   // Every record's frame checks out (the reader verifies both CRCs).
   const TfRecordReadResult records = read_tfrecords(path);
-  CHECK(records.records.size() == 4);  // file version + three events
+  CHECK(records.records.size() == 5);  // file version + four events
   CHECK_FALSE(records.truncated_tail);
 
   const std::vector<ScalarEvent> events = read_scalar_events(path);
-  REQUIRE(events.size() == 4);
+  REQUIRE(events.size() == 5);
   CHECK(events[0].tag == "train/loss");
   CHECK(events[0].step == 1);
   CHECK(events[0].value == 0.75f);
@@ -84,6 +85,8 @@ TEST_CASE("scalars written are read back with their tags, steps and values") {
   CHECK(events[3].tag == "validation/jaccard");
   CHECK(events[3].value == doctest::Approx(0.4321).epsilon(1e-6));
   CHECK(events[3].wall_time > 1.5e9);  // seconds since 1970, not 0
+  CHECK(events[4].tag == "train/ddi");
+  CHECK(events[4].value == 0.0f);
 }
 
 TEST_CASE("a corrupted or truncated event file is an error naming the file") {
@@ -150,6 +153,7 @@ TEST_CASE("TensorBoard's own reader lists the scalars") {
     TensorBoardWriter writer(dir);
     for (int step = 1; step <= 3; ++step) writer.add_scalars(step, {{"train/loss", 0.5 * step}, {"train/ddi", 0.01}});
     writer.add_scalar("validation/jaccard", 3, 0.375);
+    writer.add_scalar("train/zero", 3, 0.0);  // a default value must still reach the reader
   }
   const std::string script = tmp.write("list.py", R"(import sys
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -167,4 +171,5 @@ for tag in sorted(acc.Tags()["scalars"]):
   CHECK(listed.find("train/loss 1 0.5") != std::string::npos);
   CHECK(listed.find("train/loss 3 1.5") != std::string::npos);
   CHECK(listed.find("validation/jaccard 3 0.375") != std::string::npos);
+  CHECK(listed.find("train/zero 3 0.0") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 // written into the page, where a headless browser test reads it).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -41,7 +42,26 @@ document.body.setAttribute('data-render-check',empty.length?'empty: '+empty.join
 std::string fmt(double v, int digits = 4) { return format_number(v, digits); }
 std::string esc(const std::string& s) { return html_escape(s); }
 
-std::string td_num(double v, int digits = 4) { return "<td class=\"num\">" + fmt(v, digits) + "</td>"; }
+// Tables keep a fixed number of decimals, so columns line up.
+std::string fixed(double v, int decimals = 4) {
+  if (!std::isfinite(v)) return fmt(v);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+std::string td_num(double v, int decimals = 4) { return "<td class=\"num\">" + fixed(v, decimals) + "</td>"; }
+
+// Trailing mean over `window` points: the trend of a noisy per-step curve.
+Series running_mean(const Series& s, size_t window, const std::string& name, const std::string& color) {
+  Series out(name, {}, {}, color);
+  double sum = 0;
+  for (size_t i = 0; i < s.y.size(); ++i) {
+    sum += s.y[i];
+    if (i >= window) sum -= s.y[i - window];
+    if (i + 1 >= window) out.x.push_back(s.x[i]), out.y.push_back(sum / static_cast<double>(window));
+  }
+  return out;
+}
 
 const std::string kModelRow = "NLA-MMR (nlammr)";
 
@@ -75,12 +95,16 @@ std::string section_curves(const ReportData& d) {
     s = sorted;
   }
   if (steps.count("train/loss")) {
+    const size_t window = std::clamp<size_t>(steps["train/loss"].y.size() / 60, 1, 100);
+    const std::string mean_name = "mean of " + std::to_string(window) + " steps";
     ChartSpec spec{"chart-step-loss", "Training loss per step", "optimizer step", "loss"};
-    o << xy_chart(spec, {steps["train/loss"]});
+    Series raw = steps["train/loss"];
+    raw.name = "each step", raw.color = "#a6c8e4";
+    o << xy_chart(spec, {raw, running_mean(raw, window, mean_name, "#08306b")});
     std::vector<Series> terms;
     for (const char* k : {"train/bce", "train/margin", "train/contrastive", "train/ddi"})
-      if (steps.count(k)) terms.push_back(steps[k]);
-    ChartSpec tspec{"chart-step-terms", "Loss terms per step", "optimizer step", "term"};
+      if (steps.count(k)) terms.push_back(running_mean(steps[k], window, steps[k].name, ""));
+    ChartSpec tspec{"chart-step-terms", "Loss terms per step (" + mean_name + ")", "optimizer step", "term"};
     o << xy_chart(tspec, terms);
   }
   ChartSpec loss{"chart-epoch-loss", "Training loss and its terms, mean per epoch", "epoch", "loss"};
@@ -112,7 +136,7 @@ std::string section_test(const ReportData& d) {
     << describe_averaging(ev.evaluation) << " averaging; threshold " << fmt(ev.evaluation.threshold) << ".</p>";
   o << "<table><tr><th>method</th><th>Jaccard</th><th>F1</th><th>PRAUC</th><th>precision</th><th>recall</th>"
        "<th>DDI rate</th><th>#meds</th></tr>";
-  auto cell = [](double m, double s) { return "<td class=\"num\">" + fmt(m) + " ± " + fmt(s) + "</td>"; };
+  auto cell = [](double m, double s) { return "<td class=\"num\">" + fixed(m) + " ± " + fixed(s) + "</td>"; };
   for (const EvaluationRow& r : ev.rows) {
     const MetricSummary &m = r.result.mean, &s = r.result.std;
     o << "<tr><td>" << esc(r.name) << "</td>" << cell(m.jaccard, s.jaccard) << cell(m.f1, s.f1) << cell(m.prauc, s.prauc)

@@ -42,7 +42,7 @@ std::vector<nlohmann::json> read_metrics(const std::string& path) {
   return lines;
 }
 
-nlohmann::json cohort_statistics(const NlammrData& data) {
+nlohmann::ordered_json cohort_statistics(const NlammrData& data) {
   const Cohort& c = data.cohort;
   size_t visits = 0, meds = 0, diagnoses = 0, procedures = 0, multi = 0;
   for (const Patient& p : c.patients) {

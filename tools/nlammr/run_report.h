@@ -39,7 +39,7 @@ struct ReportData {
   std::vector<ReliabilityBin> reliability;
   std::vector<InteractingPair> pairs;
   // Cohort.
-  nlohmann::json cohort_stats;
+  nlohmann::ordered_json cohort_stats;  // in the order the page lists them
   // One test patient, explained.
   std::string patient_id;
   size_t patient_visits = 0;

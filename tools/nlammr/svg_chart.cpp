@@ -124,7 +124,7 @@ std::string html_escape(const std::string& text) {
 
 std::string format_number(double v, int digits) {
   if (!std::isfinite(v)) return std::isnan(v) ? "NaN" : (v > 0 ? "inf" : "-inf");
-  char buf[48];
+  char buf[400];  // room for any double in %f, so nothing is cut
   const double a = std::abs(v);
   if (a != 0 && (a < 1e-3 || a >= 1e6)) std::snprintf(buf, sizeof buf, "%.*g", digits - 1, v);
   else if (a >= 1000 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -167,9 +167,12 @@ std::string xy_chart(const ChartSpec& spec, const std::vector<Series>& series) {
       << "\" y2=\"" << num(f.py(x1)) << "\"><title>perfect calibration</title></line>";
   if (spec.marker_x && *spec.marker_x >= x0 && *spec.marker_x <= x1) {
     const double x = f.px(*spec.marker_x);
+    // The label goes on the side of the line with room for it.
+    const bool left = x > f.left + (f.width - f.left - f.right) / 2;
     o << "<line class=\"marker\" x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(f.top) << "\" y2=\""
-      << num(f.height - f.bottom) << "\"/><text class=\"marker-label\" x=\"" << num(x + 4) << "\" y=\"" << num(f.top + 26)
-      << "\">" << html_escape(spec.marker_label) << "</text>";
+      << num(f.height - f.bottom) << "\"/><text class=\"marker-label\" x=\"" << num(left ? x - 4 : x + 4) << "\" y=\""
+      << num(f.top + 26) << "\" text-anchor=\"" << (left ? "end" : "start") << "\">" << html_escape(spec.marker_label)
+      << "</text>";
   }
   std::vector<std::pair<std::string, std::string>> entries;
   for (size_t k = 0; k < series.size(); ++k) {

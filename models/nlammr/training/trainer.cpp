@@ -140,10 +140,13 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
   terms.total.backward();
-  // Without clipping, an infinite bound only measures the norm (for the logs).
-  const double max_norm =
-      train_config_.clip_grad_norm > 0 ? train_config_.clip_grad_norm : std::numeric_limits<double>::infinity();
-  last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), max_norm);
+  // Without clipping, an infinite bound only measures the norm, which costs a
+  // pass over the gradients: done only when the logs want it.
+  if (train_config_.clip_grad_norm > 0) {
+    last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  } else if (measure_grad_norm_) {
+    last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), std::numeric_limits<double>::infinity());
+  }
   optimizer_->step();
   return terms;
 }
@@ -278,6 +281,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
   // resumed run continues the same axis.
   std::unique_ptr<TensorBoardWriter> board;
   if (options.tensorboard) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
+  measure_grad_norm_ = options.tensorboard;
   const double learning_rate = train_config_.lr * train_config_.lr_scale;
 
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {

@@ -82,7 +82,8 @@ class Trainer {
   // in training mode.
   LossTerms train_step(const std::vector<int64_t>& visit_ids);
   NlammrModel& model() { return *model_; }
-  // The gradient norm of the last train_step, before any clipping.
+  // The gradient norm of the last train_step, before any clipping (measured
+  // when clipping, or inside run() with TensorBoard logs; else 0).
   double last_grad_norm() const { return last_grad_norm_; }
 
  private:
@@ -94,6 +95,7 @@ class Trainer {
   std::shared_ptr<NlammrModel> model_;
   std::unique_ptr<optim::Adam> optimizer_;
   double last_grad_norm_ = 0;
+  bool measure_grad_norm_ = false;
 };
 
 // The order in which training visits are visited in `epoch` (1-based).
