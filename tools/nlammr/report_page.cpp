@@ -24,7 +24,7 @@ svg .grid{stroke:#eee}svg .axis{stroke:#888}svg .line{fill:none;stroke-width:1.6
 svg .marker{stroke:#555;stroke-dasharray:4 3}svg .reference{stroke:#555;stroke-dasharray:6 4;stroke-width:1.3}
 svg .marker-label{font-size:11px;fill:#333}svg .empty{font-size:14px;fill:#a00}
 table{border-collapse:collapse;margin:.5em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}
-th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:8px;overflow-x:auto;font-size:.85em;white-space:pre-wrap}
 .bar{display:inline-block;height:10px;background:#1f77b4;vertical-align:middle}.warn{color:#b00}
 .note{color:#555;font-size:.9em}
