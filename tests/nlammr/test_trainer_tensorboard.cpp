@@ -114,3 +114,19 @@ TEST_CASE("a run resumed from an older checkpoint writes no step twice") {
     }
   }
 }
+
+TEST_CASE("a fresh run replaces event files left without a checkpoint") {
+  NlammrData data(nlammr::testing::tiny_training_cohort(), nlammr::testing::hashing_encoder(), "concat", Device::cpu());
+  ScratchDir dir("tensorboard_fresh");
+  {
+    // An attempt that died before its first checkpoint: events, nothing else.
+    TensorBoardWriter stale(dir.path() + "/tensorboard");
+    stale.add_scalar("train/loss", 1, 99.0);
+  }
+  train(data, dir.path(), false, 0);
+  auto scalars = scalars_of(dir.path());
+  REQUIRE(scalars["train/loss"].size() == 20);
+  CHECK(scalars["train/loss"][1].size() == 1);
+  CHECK(scalars["train/loss"][1][0] != 99.0f);
+  CHECK(tensorboard_event_files(dir.path() + "/tensorboard").size() == 1);
+}

@@ -249,6 +249,10 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     if (fs::exists(last_path) || fs::exists(metrics_path))
       throw std::runtime_error(options.run_dir + " already holds a training run: pass --resume to continue it, "
                                "or choose another output directory");
+    // Event files left by an attempt that died before its first checkpoint
+    // belong to no run: a fresh run replaces them as it replaces run.json
+    // (kept, its steps would hide this run's).
+    for (const std::string& stale : tensorboard_event_files((dir / "tensorboard").string())) fs::remove(stale);
     nlohmann::json info = run_info_;
     info["model_config"] = model_config_.to_json();
     info["train_config"] = train_config_.to_json();
