@@ -262,10 +262,16 @@ std::string section_explain(const ReportData& d) {
       << td_num(c.codes_share, 3) << "<td class=\"warn\">" << esc(warnings) << "</td></tr>";
   }
   if (ex.classes.empty()) o << "<tr><td colspan=\"9\">no class reaches the threshold</td></tr>";
+  const bool codes_mode = d.run_json.contains("model_config") &&
+                          d.run_json["model_config"].value("visit_text", std::string()) == "codes";
   o << "</table><p class=\"note\">The model reads the visit's whole text and attends over its symptom, diagnosis and "
        "procedure texts: those three weights are the model's own. The ranking of single codes scores each code's "
-       "title with the same attention as if it were an item of its own; the model never reads a code alone. A "
-       "class's score (logit) splits exactly into the parts of the patient vector.</p>";
+       "title (and each symptom) with the same attention as if it were an item of its own; "
+    << (codes_mode ? "this run reads visits as codes (visit_text \"codes\"), so these are the very vectors the model "
+                     "averages into each part, but the weights are not ones the model used. "
+                   : "the model reads each part as one joined text, never a code alone, so these are not weights the "
+                     "model used. ")
+    << "A class's score (logit) splits exactly into the parts of the patient vector.</p>";
   return o.str();
 }
 

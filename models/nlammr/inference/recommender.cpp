@@ -8,6 +8,7 @@
 #include "engine/ops.h"
 #include "data/cohort/atc3_names.h"
 #include "models/nlammr/model/visit_codes.h"
+#include "models/nlammr/inputs/text_bank.h"
 #include "models/nlammr/inputs/visit_texts.h"
 
 namespace nlammr {
@@ -179,30 +180,60 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
   VisitTexts texts = make_visit_texts(cohort, current);
   rec.current_text = texts.full;
 
-  // History: the medication texts of up to max_visit_num earlier visits.
-  std::vector<std::string> to_encode = {texts.symptoms, texts.diagnoses, texts.procedures, texts.full};
+  // History: the medications of up to max_visit_num earlier visits.
   const int64_t t_max = std::max<int64_t>(model.config().max_visit_num, 1);
   const size_t earlier = query.visits.size() - 1;
   const size_t first = earlier > static_cast<size_t>(model.config().max_visit_num)
                            ? earlier - static_cast<size_t>(model.config().max_visit_num)
                            : 0;
   VisitCodeLists codes{current.diagnoses, current.procedures, {}};
+  std::vector<Visit> past_visits;
   for (size_t i = first; i < earlier; ++i) {
     Visit past;
     past.medications = known_indices(cohort.medications, query.visits[i].medications, "medication", rec.unknown_codes);
-    to_encode.push_back(make_visit_texts(cohort, past).medications);
     codes.earlier_medications.insert(codes.earlier_medications.end(), past.medications.begin(),
                                      past.medications.end());
+    past_visits.push_back(std::move(past));
   }
-  Tensor vectors = encode(to_encode);  // [4 + history, d]
-  const int64_t d = vectors.size(1), history = static_cast<int64_t>(earlier - first);
+  const int64_t d = class_text.size(1), history = static_cast<int64_t>(past_visits.size());
   VisitInputs in;
-  in.full = vectors.slice(0, 3, 4);
-  in.parts = vectors.slice(0, 0, 3).reshape({1, 3, d});
+  Tensor history_rows;  // [history, d]
+  if (model.config().visit_text == "codes") {
+    // As the run's text bank was built (build_text_bank, "codes"): every
+    // symptom phrase and code title encoded alone and averaged per part; an
+    // earlier visit's medications as the mean of their class vectors.
+    std::vector<std::string> items = current.symptoms;
+    for (int i : current.diagnoses) items.push_back(diagnosis_text(cohort, i));
+    for (int i : current.procedures) items.push_back(procedure_text(cohort, i));
+    const Tensor item_vectors = items.empty() ? Tensor::zeros({0, d}) : encode(items).to(Device::cpu());
+    auto range = [](size_t from, size_t count) {
+      std::vector<int> r(count);
+      for (size_t i = 0; i < count; ++i) r[i] = static_cast<int>(from + i);
+      return r;
+    };
+    const size_t ns = current.symptoms.size(), nd = current.diagnoses.size(), np = current.procedures.size();
+    CodesModeVisit one = codes_mode_visit(item_vectors, range(0, ns), item_vectors, range(ns, nd), item_vectors,
+                                          range(ns + nd, np));
+    in.full = one.full.reshape({1, d});
+    in.parts = one.parts;
+    const Tensor classes = class_text.to(Device::cpu());
+    std::vector<Tensor> rows;
+    for (const Visit& past : past_visits) rows.push_back(mean_rows(classes, past.medications).reshape({1, d}));
+    if (history > 0) history_rows = concat(rows, 0);
+  } else {
+    // "concat", the reference's way: each text of the visit encoded whole,
+    // in one call with the earlier visits' medication texts.
+    std::vector<std::string> to_encode = {texts.symptoms, texts.diagnoses, texts.procedures, texts.full};
+    for (const Visit& past : past_visits) to_encode.push_back(make_visit_texts(cohort, past).medications);
+    Tensor vectors = encode(to_encode);  // [4 + history, d]
+    in.full = vectors.slice(0, 3, 4);
+    in.parts = vectors.slice(0, 0, 3).reshape({1, 3, d});
+    if (history > 0) history_rows = vectors.slice(0, 4, 4 + history);
+  }
   std::vector<uint8_t> mask(static_cast<size_t>(t_max), 0);
   Tensor hist = Tensor::zeros({t_max, d});
   if (history > 0) {
-    hist = concat({vectors.slice(0, 4, 4 + history), Tensor::zeros({t_max - history, d})}, 0);
+    hist = concat({history_rows, Tensor::zeros({t_max - history, d})}, 0);
     for (int64_t i = 0; i < history; ++i) mask[i] = 1;
   }
   in.history = hist.reshape({1, t_max, d});

@@ -47,9 +47,14 @@ struct RecommendedClass {
 // weights, as the model computed them. `items` rank the visit's single codes
 // and symptom strings: each one's own text is scored by the same attention
 // (same query, same key projection) as if it were an item of its own, and the
-// weights are normalised over all of them; the model never sees a code alone,
-// so this ranks what in the visit the attention favours, it is not a weight
-// the model used.
+// weights are normalised over all of them. With visit_text "codes" these are
+// the very vectors the model averages into each part; with "concat" it reads
+// each part as one joined text, never a code alone. Either way the ranking
+// shows what in the visit that attention favours; it is not a weight the
+// model used.
+//
+// The visit's vectors are built as the run's text bank built them
+// (visit_text "concat" or "codes", models/nlammr/inputs/text_bank.h).
 //
 // A class's score is the dot product of the patient vector with the class
 // vector, and the patient vector is a sum (PatientParts), so the score splits
