@@ -239,17 +239,17 @@ std::string section_explain(const ReportData& d) {
     << "--explain</code> with this patient's visits as JSON.</p>";
   o << "<table><tr><th colspan=\"2\">The visit's texts, weighted by the model's attention</th></tr>";
   for (const AttendedItem& p : ex.parts)
-    o << "<tr><td class=\"num\">" << fmt(p.weight, 3) << " <span class=\"bar\" style=\"width:" << fmt(p.weight * 120, 3)
+    o << "<tr><td class=\"num\">" << fixed(p.weight, 3) << " <span class=\"bar\" style=\"width:" << fmt(p.weight * 120, 3)
       << "px\"></span></td><td><b>" << esc(p.kind) << "</b>: " << esc(p.text.empty() ? "(empty)" : p.text) << "</td></tr>";
   o << "</table><table><tr><th colspan=\"3\">Its codes and symptoms, ranked by the same attention</th></tr>";
   for (const AttendedItem& i : ex.items)
-    o << "<tr><td class=\"num\">" << fmt(i.weight, 3) << " <span class=\"bar\" style=\"width:" << fmt(i.weight * 120, 3)
+    o << "<tr><td class=\"num\">" << fixed(i.weight, 3) << " <span class=\"bar\" style=\"width:" << fmt(i.weight * 120, 3)
       << "px\"></span></td><td>" << esc(i.kind + (i.code.empty() ? "" : " " + i.code)) << "</td><td>" << esc(i.text)
       << "</td></tr>";
-  o << "</table><p>Weight of the history in the patient vector: " << fmt(ex.history_weight, 3);
+  o << "</table><p>Weight of the history in the patient vector: " << fixed(ex.history_weight, 3);
   if (!rec.history_attention.empty()) {
     o << "; attention over the earlier visits (oldest first):";
-    for (double w : rec.history_attention) o << " " << fmt(w, 3);
+    for (double w : rec.history_attention) o << " " << fixed(w, 3);
   }
   o << ".</p><table><tr><th>ATC3</th><th>class</th><th>probability</th><th>given</th><th>score</th><th>from texts</th>"
        "<th>from history</th><th>from codes</th><th>DDI warnings</th></tr>";
