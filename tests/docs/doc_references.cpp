@@ -10,6 +10,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A range starts where its symbol is introduced: the name must be written in
+// its first lines (a comment or a template line may come first). This is
+// what catches a range that code above it has pushed down by a few lines.
+constexpr int64_t kSymbolLead = 4;
+
 // `a/b.{h,cpp}` -> a/b.h, a/b.cpp (one brace group); anything else as is.
 std::vector<std::string> expand_braces(const std::string& s) {
   const size_t open = s.find('{'), close = s.find('}');
@@ -140,10 +145,15 @@ std::string check_reference(const Reference& ref, const fs::path& root) {
   std::string symbol = ref.symbol;
   if (symbol.size() > 2 && symbol.compare(symbol.size() - 2, 2, "()") == 0) symbol.resize(symbol.size() - 2);
   std::istringstream in_lines(text);
-  std::string line, range;
-  for (int64_t n = 1; n <= ref.last && std::getline(in_lines, line); ++n)
+  std::string line, range, lead;
+  for (int64_t n = 1; n <= ref.last && std::getline(in_lines, line); ++n) {
     if (n >= ref.first) range += line + "\n";
+    if (n >= ref.first && n < ref.first + kSymbolLead) lead += line + "\n";
+  }
   if (range.find(symbol) == std::string::npos) return where + ": `" + symbol + "` is not within these lines";
+  if (lead.find(symbol) == std::string::npos)
+    return where + ": `" + symbol + "` is not within the first " + std::to_string(kSymbolLead) +
+           " lines (has the code moved?)";
   return "";
 }
 

@@ -7,7 +7,8 @@
 //   `models/gin/`                          a folder that must exist
 //   `engine/ops/matmul.cpp:41-89`          lines 41 to 89 of it (`:41` = line 41)
 //   `engine/ops/matmul.cpp:41-89` (`matmul`)
-//                                          ... and `matmul` is written within those lines
+//                                          ... and `matmul` is written within those lines,
+//                                          in the first four of them (where it is introduced)
 //   `models/nlammr/run.{h,cpp}`            both run.h and run.cpp
 //
 // A span is taken for a path when its first folder is a folder at the root

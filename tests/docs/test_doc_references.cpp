@@ -114,6 +114,8 @@ TEST_CASE("a wrong reference is reported, a right one is not") {
   fs::create_directories(fs::path(dir.path()) / "docs");
   // Five lines; `step` on line 4.
   dir.write("engine/opt.cpp", "// optimizer\n#include <x>\n\nvoid Adam::step() {\n}\n");
+  // `Sgd::step` on line 6, five lines into 2-6.
+  dir.write("engine/sgd.cpp", "// sgd\n\n// the step\n// of SGD\n//\nvoid Sgd::step() {}\n");
   dir.write("docs/engine.md", "# engine\n");
   const std::string page =
       "`engine/opt.cpp:4-5` (`Adam::step`) is right.\n"                  // 1
@@ -123,10 +125,11 @@ TEST_CASE("a wrong reference is reported, a right one is not") {
       "`engine/gone.cpp` was moved.\n"                                  // 5
       "`engine/nested/` is no folder.\n"                                // 6
       "[engine](engine.md) is right, [io](io.md) is missing.\n"         // 7
-      "`engine/opt.cpp:0` starts before the file.\n";                   // 8
+      "`engine/opt.cpp:0` starts before the file.\n"                    // 8
+      "`engine/sgd.cpp:2-6` (`Sgd::step`) starts too far above it.\n";  // 9
   const std::vector<Reference> refs =
       find_references("made-up.md", page, nlammr::docs::root_folders(dir.path()), "docs");
-  REQUIRE(refs.size() == 9);
+  REQUIRE(refs.size() == 10);
   std::vector<std::string> problems;
   for (const Reference& r : refs) problems.push_back(check_reference(r, dir.path()));
   CHECK(problems[0] == "");
@@ -138,4 +141,5 @@ TEST_CASE("a wrong reference is reported, a right one is not") {
   CHECK(problems[6] == "");
   CHECK(problems[7] == "no such file docs/io.md");
   CHECK(problems[8] == "engine/opt.cpp:0-0: not a range of lines (first must be >= 1 and <= last)");
+  CHECK(problems[9] == "engine/sgd.cpp:2-6: `Sgd::step` is not within the first 4 lines (has the code moved?)");
 }
