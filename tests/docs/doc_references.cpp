@@ -157,6 +157,28 @@ std::string check_reference(const Reference& ref, const fs::path& root) {
   return "";
 }
 
+std::string hint_for(const Reference& ref, const fs::path& root) {
+  std::string found;
+  auto add = [&found](const std::string& s) { found += (found.empty() ? "" : ", ") + s; };
+  const fs::path full = root / ref.path;
+  if (!ref.folder && !fs::is_regular_file(full)) {
+    const std::string name = fs::path(ref.path).filename().string();
+    for (const std::string& top : root_folders(root))
+      for (const auto& entry : fs::recursive_directory_iterator(root / top))
+        if (entry.is_regular_file() && entry.path().filename() == name)
+          add(fs::relative(entry.path(), root).generic_string());
+    return found.empty() ? "" : "a file of that name: " + found;
+  }
+  if (ref.symbol.empty() || ref.folder) return "";
+  std::string symbol = ref.symbol;
+  if (symbol.size() > 2 && symbol.compare(symbol.size() - 2, 2, "()") == 0) symbol.resize(symbol.size() - 2);
+  std::ifstream in(full, std::ios::binary);
+  std::string line;
+  for (int64_t n = 1; std::getline(in, line); ++n)
+    if (line.find(symbol) != std::string::npos) add(std::to_string(n));
+  return found.empty() ? "" : "`" + symbol + "` is written on line(s) " + found;
+}
+
 std::vector<std::string> root_folders(const fs::path& root) {
   std::vector<std::string> out;
   for (const auto& entry : fs::directory_iterator(root)) {

@@ -47,6 +47,10 @@ std::vector<Reference> find_references(const std::string& page, const std::strin
 // What is wrong with a reference, "" when it is true of the tree at `root`.
 std::string check_reference(const Reference& ref, const std::filesystem::path& root);
 
+// A hint for fixing a wrong reference: where a file of the same name is now,
+// or on which lines of the file the symbol is written. "" when none is found.
+std::string hint_for(const Reference& ref, const std::filesystem::path& root);
+
 // The names of the folders at `root` (hidden ones and build folders left out).
 std::vector<std::string> root_folders(const std::filesystem::path& root);
 

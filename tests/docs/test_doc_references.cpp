@@ -53,7 +53,10 @@ TEST_CASE("every file, folder, line range and symbol the docs cite is true of th
       ++checked;
       if (ref.ranged) ++ranges;
       const std::string problem = check_reference(ref, root);
-      if (!problem.empty()) problems += "  " + ref.page + ":" + std::to_string(ref.line) + ": " + problem + "\n";
+      if (problem.empty()) continue;
+      const std::string hint = nlammr::docs::hint_for(ref, root);
+      problems += "  " + ref.page + ":" + std::to_string(ref.line) + ": " + problem +
+                  (hint.empty() ? "" : "\n      (" + hint + ")") + "\n";
     }
   }
   MESSAGE(checked << " references checked, " << ranges << " of them line ranges");
@@ -141,5 +144,12 @@ TEST_CASE("a wrong reference is reported, a right one is not") {
   CHECK(problems[6] == "");
   CHECK(problems[7] == "no such file docs/io.md");
   CHECK(problems[8] == "engine/opt.cpp:0-0: not a range of lines (first must be >= 1 and <= last)");
+  // The hints that help fix them.
+  using nlammr::docs::hint_for;
+  CHECK(hint_for(refs[1], dir.path()) == "`Adam::step` is written on line(s) 4");
+  CHECK(hint_for(refs[9], dir.path()) == "`Sgd::step` is written on line(s) 6");
+  fs::create_directories(fs::path(dir.path()) / "engine/moved");
+  dir.write("engine/moved/gone.cpp", "");
+  CHECK(hint_for(refs[4], dir.path()) == "a file of that name: engine/moved/gone.cpp");
   CHECK(problems[9] == "engine/sgd.cpp:2-6: `Sgd::step` is not within the first 4 lines (has the code moved?)");
 }
