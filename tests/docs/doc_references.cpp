@@ -95,12 +95,17 @@ std::vector<Reference> find_references(const std::string& page, const std::strin
                                        const std::vector<std::string>& roots, const std::string& page_dir) {
   static const std::regex link(R"(\]\(([^)\s]+)\))");
   std::vector<Reference> out;
-  std::istringstream in(text);
-  std::string line;
-  int64_t line_no = 0;
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
   bool in_fence = false;
-  while (std::getline(in, line)) {
-    ++line_no;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    const int64_t line_no = static_cast<int64_t>(i) + 1;
+    // A symbol may follow its range on the next line, where the text wraps.
+    const std::string next = i + 1 < lines.size() ? " " + lines[i + 1] : "";
     const size_t indent = line.find_first_not_of(" \t");
     if (indent != std::string::npos && line.compare(indent, 3, "```") == 0) {
       in_fence = !in_fence;
@@ -116,7 +121,7 @@ std::vector<Reference> find_references(const std::string& page, const std::strin
       const size_t close = open == std::string::npos ? open : line.find('`', open + 1);
       if (close == std::string::npos) break;
       outside += line.substr(pos, open - pos) + " ";
-      add_span(page, line_no, line.substr(open + 1, close - open - 1), line.substr(close + 1), roots, out);
+      add_span(page, line_no, line.substr(open + 1, close - open - 1), line.substr(close + 1) + next, roots, out);
       pos = close + 1;
     }
     outside += line.substr(pos);

@@ -89,9 +89,10 @@ TEST_CASE("spans that are not paths of the tree are left alone") {
       "`engine/inside_a_fence.h`\n"
       "```\n"
       "`engine/a.h`, `data/`, `engine/b.{h,cpp}`, `engine/c.cpp:3` and `engine/d.cpp:4-9` (`run()`).\n"
-      "See [the engine](engine.md#autograd).\n";
+      "See [the engine](engine.md#autograd) and `engine/e.cpp:1-2`\n"
+      "(`wrapped`).\n";
   const std::vector<Reference> refs = find_references("p.md", page, roots, "docs");
-  REQUIRE(refs.size() == 7);
+  REQUIRE(refs.size() == 8);
   CHECK(refs[0].path == "engine/a.h");
   CHECK(refs[0].line == 6);
   CHECK(refs[1].path == "data/");
@@ -107,8 +108,10 @@ TEST_CASE("spans that are not paths of the tree are left alone") {
   CHECK(refs[5].first == 4);
   CHECK(refs[5].last == 9);
   CHECK(refs[5].symbol == "run()");
-  CHECK(refs[6].path == "docs/engine.md");
-  CHECK(refs[6].line == 7);
+  CHECK(refs[6].path == "engine/e.cpp");
+  CHECK(refs[6].symbol == "wrapped");  // on the next line, where the text wraps
+  CHECK(refs[7].path == "docs/engine.md");
+  CHECK(refs[7].line == 7);
 }
 
 TEST_CASE("a wrong reference is reported, a right one is not") {
