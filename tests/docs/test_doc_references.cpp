@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,11 +47,17 @@ std::vector<Reference> references_of(const fs::path& root, const std::string& pa
 
 TEST_CASE("every file, folder, line range and symbol the docs cite is true of the tree") {
   const fs::path root = NLAMMR_SOURCE_DIR;
+  // NLAMMR_LIST_DOC_REFERENCES=1 prints every reference checked.
+  const bool list = std::getenv("NLAMMR_LIST_DOC_REFERENCES") != nullptr;
   int64_t checked = 0, ranges = 0;
-  std::string problems;
+  std::string problems, listing;
   for (const std::string& page : pages(root)) {
     for (const Reference& ref : references_of(root, page)) {
       ++checked;
+      if (list)
+        listing += ref.page + ":" + std::to_string(ref.line) + "  " + ref.path +
+                   (ref.ranged ? ":" + std::to_string(ref.first) + "-" + std::to_string(ref.last) : "") +
+                   (ref.symbol.empty() ? "" : " (" + ref.symbol + ")") + "\n";
       if (ref.ranged) ++ranges;
       const std::string problem = check_reference(ref, root);
       if (problem.empty()) continue;
@@ -59,6 +66,7 @@ TEST_CASE("every file, folder, line range and symbol the docs cite is true of th
                   (hint.empty() ? "" : "\n      (" + hint + ")") + "\n";
     }
   }
+  if (list) MESSAGE("references:\n" << listing);
   MESSAGE(checked << " references checked, " << ranges << " of them line ranges");
   CHECK_MESSAGE(problems.empty(), "stale references:\n" << problems);
   CHECK(checked > 100);  // the parser found the docs' references at all
