@@ -24,13 +24,26 @@ std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args) {
   return std::make_unique<TextEncoder>(options);
 }
 
-EncodeTextsFn encode_with_progress(TextEncoder& encoder) {
-  return [&encoder](const std::vector<std::string>& texts) {
+void spread_encoder(TextEncoder& encoder, dist::Communicator& comm) {
+  if (comm.size() == 1) return;
+  TextEncoder::Spread spread;
+  spread.rank = comm.rank(), spread.size = comm.size();
+  spread.allgather = [&comm](const std::vector<float>& mine) { return dist::allgather_values(comm, mine); };
+  spread.write_cache = comm.is_root();
+  encoder.set_spread(std::move(spread));
+}
+
+EncodeTextsFn encode_with_progress(TextEncoder& encoder, dist::Communicator& comm) {
+  spread_encoder(encoder, comm);
+  const bool root = comm.is_root();
+  return [&encoder, root](const std::vector<std::string>& texts) {
     ProgressBar bar("encode", "texts");
-    Tensor out = encoder.encode_texts(texts, [&](const EncodeProgress& p) { bar.update(p.done, p.total); });
+    Tensor out = encoder.encode_texts(texts, [&](const EncodeProgress& p) {
+      if (root) bar.update(p.done, p.total);
+    });
     bar.finish();
     const auto& s = encoder.last_stats();
-    if (s.computed > 0)
+    if (s.computed > 0 && root)
       std::fprintf(stderr, "encoded %lld texts (%lld computed, %lld from the cache) in %.1f s\n",
                    static_cast<long long>(s.texts), static_cast<long long>(s.computed),
                    static_cast<long long>(s.cache_hits), bar.elapsed_seconds());

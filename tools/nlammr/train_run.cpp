@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dist/communicator.h"
+#include "dist/device_reducer.h"
+#include "dist/launcher_env.h"
 #include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/progress_bar.h"
 
@@ -25,6 +28,10 @@ void print_epoch(const nlohmann::json& line) {
 }  // namespace
 
 TrainSummary run_training(TrainRequest req) {
+  // Under mpirun or srun every rank runs this function; rank 0 alone writes
+  // and prints (the others' stderr stays open for errors).
+  dist::Communicator& comm = dist::world();
+  const bool root = comm.is_root();
   std::unique_ptr<TextEncoder> encoder;
   nlohmann::json run_info;
   if (req.resume) {
@@ -35,7 +42,7 @@ TrainSummary run_training(TrainRequest req) {
     // The recorded cache and batch, whatever --cache and --batch say now.
     encoder = open_run_encoder(info.plm, cache_dir_of(req.encoder));
     run_info = info.to_json();
-    std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), req.data_dir.c_str());
+    if (root) std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), req.data_dir.c_str());
   } else {
     encoder = open_encoder(req.encoder);
     PlmSettings plm = PlmSettings::of(*encoder);
@@ -49,10 +56,17 @@ TrainSummary run_training(TrainRequest req) {
                 {"lenient", req.lenient}};
   }
   if (req.train.threads > 0) omp_set_num_threads(static_cast<int>(req.train.threads));
-  const Device device = parse_device_checked(req.device);
+  Device device = parse_device_checked(req.device);
+  if (device.is_cuda() && comm.size() > 1 && req.device == "cuda") {
+    // One GPU per rank: the rank's place on its node picks it (start at most
+    // as many ranks per node as it has GPUs, or name one with cuda:N).
+    device = Device::cuda(dist::read_launcher_env().local_rank);
+  }
+  if (comm.size() > 1 && root)
+    std::fprintf(stderr, "data-parallel training on %d ranks over %s\n", comm.size(), comm.backend().c_str());
 
   Cohort cohort = read_cohort_reporting(req.data_dir, req.lenient);
-  std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
+  if (root) std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
                req.data_dir.c_str(), cohort.patients.size(), cohort.visit_count(), cohort.medications.size(),
                encoder->model_dir().c_str(), static_cast<long long>(encoder->dimension()));
   NlammrData data(std::move(cohort), device);
@@ -63,12 +77,12 @@ TrainSummary run_training(TrainRequest req) {
     std::shared_ptr<BertModel> plm = load_bert_model(encoder->model_dir());
     plm->to(device);
     data.use_fine_tuned_texts(plm, encoder->tokenizer(), encoder->options());
-    std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
+    if (root) std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
                  static_cast<long long>(plm->num_parameters()), req.train.plm_lr);
   } else {
-    data.use_frozen_texts(encode_with_progress(*encoder), req.model.visit_text);
+    data.use_frozen_texts(encode_with_progress(*encoder, comm), req.model.visit_text);
   }
-  if (!data.invalid_smiles.empty())
+  if (!data.invalid_smiles.empty() && root)
     std::fprintf(stderr, "note: %zu SMILES left out of their class (invalid), e.g. %s\n", data.invalid_smiles.size(),
                  data.invalid_smiles.front().c_str());
 
@@ -79,6 +93,8 @@ TrainSummary run_training(TrainRequest req) {
   options.run_dir = req.out_dir;
   options.resume = req.resume;
   options.checkpoint_every = req.checkpoint_every;
+  options.comm = &comm;
+  if (device.is_cuda() && comm.size() > 1) options.device_reducer = dist::make_nccl_reducer(comm, device.index);
   options.progress = [&](const TrainProgress& p) {
     if (p.epoch != bar_epoch) {
       bar.restart("epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs));
@@ -94,7 +110,8 @@ TrainSummary run_training(TrainRequest req) {
   };
   TrainSummary summary = trainer.run(options);
   bar.finish();
-  std::printf("best validation Jaccard %.4f at epoch %lld%s; checkpoints in %s\n", summary.best_val_jaccard,
+  if (root)
+    std::printf("best validation Jaccard %.4f at epoch %lld%s; checkpoints in %s\n", summary.best_val_jaccard,
               static_cast<long long>(summary.best_epoch), summary.stopped_early ? " (stopped early)" : "",
               req.out_dir.c_str());
   return summary;
