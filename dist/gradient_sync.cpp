@@ -10,9 +10,10 @@ namespace nlammr::dist {
 
 namespace {
 
-// Host path: gradients of one dtype packed into one buffer, summed, unpacked.
+// Host path: gradients of one dtype packed into one buffer, followed by
+// how many ranks hold each (one exchange per step), summed, unpacked.
 template <typename T>
-void sum_on_host(Communicator& comm, const std::vector<Tensor>& params, const std::vector<double>& present) {
+void sum_on_host(Communicator& comm, const std::vector<Tensor>& params) {
   std::vector<T> flat;
   for (const Tensor& p : params) {
     const Tensor g = p.grad();
@@ -23,16 +24,19 @@ void sum_on_host(Communicator& comm, const std::vector<Tensor>& params, const st
       flat.resize(flat.size() + static_cast<size_t>(p.numel()), T(0));
     }
   }
+  const size_t values = flat.size();
+  for (const Tensor& p : params) flat.push_back(p.grad().defined() ? T(1) : T(0));
   comm.allreduce_sum(flat.data(), flat.size());
   size_t at = 0;
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     const size_t n = static_cast<size_t>(p.numel());
-    if (present[i] > 0) {
+    // No rank has it: undefined, as in one process.
+    if (flat[values + i] > T(0)) {
       // A fresh tensor: a gradient the backward produced may share storage
       // with another parameter's (an add passes one gradient to both inputs).
-      std::vector<T> values(flat.begin() + static_cast<int64_t>(at), flat.begin() + static_cast<int64_t>(at + n));
-      p.set_grad(Tensor::from_vector(values, p.shape()).to(p.device()));
+      std::vector<T> sums(flat.begin() + static_cast<int64_t>(at), flat.begin() + static_cast<int64_t>(at + n));
+      p.set_grad(Tensor::from_vector(sums, p.shape()).to(p.device()));
     }
     at += n;
   }
@@ -73,29 +77,25 @@ int64_t GradientSync::values_per_step() const {
 
 void GradientSync::sum_over_ranks() {
   if (comm_.size() == 1) return;
-  // How many ranks hold each gradient (all ranks must agree which exist).
-  std::vector<double> present(params_.size());
-  for (size_t i = 0; i < params_.size(); ++i) present[i] = params_[i].grad().defined() ? 1.0 : 0.0;
-  comm_.allreduce_sum(present.data(), present.size());
-
   // One exchange per (dtype, place): a fine-tuned float32 language model can
   // sit beside a float64 model.
   for (DType dtype : {DType::Float32, DType::Float64}) {
     for (bool on_gpu : {false, true}) {
       std::vector<Tensor> group;
-      std::vector<double> group_present;
-      for (size_t i = 0; i < params_.size(); ++i)
-        if (params_[i].dtype() == dtype && params_[i].device().is_cuda() == on_gpu) {
-          group.push_back(params_[i]);
-          group_present.push_back(present[i]);
-        }
+      for (const Tensor& p : params_)
+        if (p.dtype() == dtype && p.device().is_cuda() == on_gpu) group.push_back(p);
       if (group.empty()) continue;
-      if (on_gpu && device_reducer_)
-        sum_on_device(*device_reducer_, group, group_present);
-      else if (dtype == DType::Float32)
-        sum_on_host<float>(comm_, group, group_present);
-      else
-        sum_on_host<double>(comm_, group, group_present);
+      if (on_gpu && device_reducer_) {
+        // Which gradients exist, through the host (a few values).
+        std::vector<double> present;
+        for (const Tensor& p : group) present.push_back(p.grad().defined() ? 1.0 : 0.0);
+        comm_.allreduce_sum(present.data(), present.size());
+        sum_on_device(*device_reducer_, group, present);
+      } else if (dtype == DType::Float32) {
+        sum_on_host<float>(comm_, group);
+      } else {
+        sum_on_host<double>(comm_, group);
+      }
     }
   }
 }

@@ -104,6 +104,21 @@ class MpiCommunicator final : public Communicator {
   void ordered_sum(T* data, size_t n) {
     if (size_ == 1 || n == 0) return;
     const size_t ranks = static_cast<size_t>(size_);
+    if (n * ranks <= kSmallSum) {
+      // Small buffers (loss values, flags): one allgather, and every rank adds
+      // all copies itself, in the same rank order, so the bits are the same
+      // as the chunked path's.
+      std::vector<T> copies(n * ranks);
+      check(MPI_Allgather(data, as_count(n, "allreduce_sum"), mpi_type<T>(), copies.data(),
+                          as_count(n, "allreduce_sum"), mpi_type<T>(), MPI_COMM_WORLD),
+            "MPI_Allgather");
+      for (size_t i = 0; i < n; ++i) {
+        T sum = copies[i];
+        for (size_t r = 1; r < ranks; ++r) sum += copies[r * n + i];
+        data[i] = sum;
+      }
+      return;
+    }
     std::vector<int> counts(ranks), displs(ranks);
     for (int r = 0; r < size_; ++r) {
       const Share s = share_of(n, r, size_);
@@ -159,6 +174,7 @@ class MpiCommunicator final : public Communicator {
     return out;
   }
 
+  static constexpr size_t kSmallSum = 1 << 14;  // values over all ranks
   int rank_ = 0, size_ = 1;
   std::string library_;
 };

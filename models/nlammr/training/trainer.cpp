@@ -396,6 +396,9 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
                            {"seconds", seconds}};
+    // What the epoch consumed, whatever the number of ranks.
+    line["train"]["steps"] = sums.count;
+    line["train"]["samples"] = sums.count * batch;
     summary.epochs_run = epoch;
     if (summary.best_epoch == 0 || val.jaccard > summary.best_val_jaccard) {
       summary.best_val_jaccard = val.jaccard;
