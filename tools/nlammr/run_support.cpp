@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dist/launcher_env.h"
 #include "engine/backend.h"
 #include "engine/autograd.h"
 #include "io/checkpoint.h"
@@ -72,7 +73,16 @@ Device parse_device_checked(const std::string& text) {
   return device;
 }
 
-LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args) {
+Device parse_device_for_rank(const std::string& text, dist::Communicator& comm) {
+  Device device = parse_device_checked(text);
+  // One GPU per rank: the rank's place on its node picks it (start at most as
+  // many ranks per node as it has GPUs, or name one with cuda:N).
+  if (device.is_cuda() && comm.size() > 1 && text == "cuda") device = Device::cuda(dist::read_launcher_env().local_rank);
+  return device;
+}
+
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args,
+                   dist::Communicator& comm) {
   if (which != "best" && which != "last")
     throw std::runtime_error("--checkpoint must be 'best' or 'last', not '" + which + "'");
   LoadedRun run;
@@ -93,7 +103,7 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
   run.checkpoint_meta = ck.meta;
   run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
   Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);
-  const Device device = parse_device_checked(run.info.device);
+  const Device device = parse_device_for_rank(run.info.device, comm);
   run.data = std::make_unique<NlammrData>(std::move(cohort), device);
   Generator init(0);
   run.model = std::make_shared<NlammrModel>(run.info.model, init, std::make_shared<Generator>(0));
@@ -110,7 +120,7 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
       return live->encode(texts);
     };
   } else {
-    run.data->use_frozen_texts(encode_with_progress(*run.encoder), run.info.model.visit_text);
+    run.data->use_frozen_texts(encode_with_progress(*run.encoder, comm), run.info.model.visit_text);
     TextEncoder* encoder = run.encoder.get();
     run.encode = [encoder](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
   }

@@ -48,7 +48,12 @@ struct LoadedRun {
 };
 
 // `which`: "best" or "last".
-LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args);
+// With several ranks (a collective call) the texts are encoded spread over them.
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args,
+                   dist::Communicator& comm = dist::single_process());
+// --device as given; under a launcher, plain "cuda" becomes the GPU of the
+// rank's place on its node.
+Device parse_device_for_rank(const std::string& text, dist::Communicator& comm);
 
 Device parse_device_checked(const std::string& text);
 

@@ -7,7 +7,6 @@
 
 #include "dist/communicator.h"
 #include "dist/device_reducer.h"
-#include "dist/launcher_env.h"
 #include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/progress_bar.h"
 
@@ -56,12 +55,7 @@ TrainSummary run_training(TrainRequest req) {
                 {"lenient", req.lenient}};
   }
   if (req.train.threads > 0) omp_set_num_threads(static_cast<int>(req.train.threads));
-  Device device = parse_device_checked(req.device);
-  if (device.is_cuda() && comm.size() > 1 && req.device == "cuda") {
-    // One GPU per rank: the rank's place on its node picks it (start at most
-    // as many ranks per node as it has GPUs, or name one with cuda:N).
-    device = Device::cuda(dist::read_launcher_env().local_rank);
-  }
+  const Device device = parse_device_for_rank(req.device, comm);
   if (comm.size() > 1 && root)
     std::fprintf(stderr, "data-parallel training on %d ranks over %s\n", comm.size(), comm.backend().c_str());
 
@@ -70,12 +64,14 @@ TrainSummary run_training(TrainRequest req) {
                req.data_dir.c_str(), cohort.patients.size(), cohort.visit_count(), cohort.medications.size(),
                encoder->model_dir().c_str(), static_cast<long long>(encoder->dimension()));
   NlammrData data(std::move(cohort), device);
+  int64_t plm_parameters = 0;  // trained with the model under --finetune-plm
   if (req.train.finetune_plm) {
     // A trainable copy of the language model runs inside every step.
     if (req.model.visit_text != "concat")
       throw std::runtime_error("--finetune-plm works with --visit-text concat only");
     std::shared_ptr<BertModel> plm = load_bert_model(encoder->model_dir());
     plm->to(device);
+    plm_parameters = plm->num_parameters();
     data.use_fine_tuned_texts(plm, encoder->tokenizer(), encoder->options());
     if (root) std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
                  static_cast<long long>(plm->num_parameters()), req.train.plm_lr);
@@ -87,6 +83,13 @@ TrainSummary run_training(TrainRequest req) {
                  data.invalid_smiles.front().c_str());
 
   Trainer trainer(data, req.model, req.train, run_info);
+  if (comm.size() > 1 && root) {
+    // What every step sends: each rank's gradient of every parameter.
+    int64_t values = trainer.model().num_parameters();
+    values += plm_parameters;
+    std::fprintf(stderr, "each step sums a gradient of %lld values (%.2f MB) over the ranks\n",
+                 static_cast<long long>(values), static_cast<double>(values) * (data.text->dtype() == DType::Float64 ? 8.0 : 4.0) / 1e6);
+  }
   ProgressBar bar("epoch", "steps");
   int64_t bar_epoch = 0;
   TrainOptions options;
