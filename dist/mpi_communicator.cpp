@@ -5,6 +5,9 @@
 #ifdef NLAMMR_WITH_MPI
 #include <mpi.h>
 
+#include <time.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -29,6 +32,22 @@ void check(int code, const char* what) {
   int length = 0;
   MPI_Error_string(code, text, &length);
   throw std::runtime_error(std::string(what) + " failed: " + std::string(text, static_cast<size_t>(length)));
+}
+
+// Waits for a non-blocking collective, sleeping between checks rather than
+// spinning: a rank that waits for a slower one leaves its core to others
+// (on a shared or oversubscribed node a spinning rank slows the very rank it
+// waits for). The sleep grows from 10 us to 1 ms, small against a step.
+void wait_for(MPI_Request& request, const char* what) {
+  int done = 0;
+  long sleep_ns = 10000;
+  for (;;) {
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
+    if (done) return;
+    const timespec pause{0, sleep_ns};
+    nanosleep(&pause, nullptr);
+    sleep_ns = std::min(sleep_ns * 2, 1000000L);
+  }
 }
 
 int as_count(size_t n, const char* what) {
@@ -86,7 +105,11 @@ class MpiCommunicator final : public Communicator {
   std::vector<std::vector<char>> gather(const std::vector<char>& mine, int root) override {
     return gather_impl(mine, root);
   }
-  void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+  void barrier() override {
+    MPI_Request request;
+    check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
+    wait_for(request, "MPI_Ibarrier");
+  }
   [[noreturn]] void abort(int status) override {
     MPI_Abort(MPI_COMM_WORLD, status);
     std::_Exit(status);
@@ -104,14 +127,18 @@ class MpiCommunicator final : public Communicator {
   void ordered_sum(T* data, size_t n) {
     if (size_ == 1 || n == 0) return;
     const size_t ranks = static_cast<size_t>(size_);
-    if (n * ranks <= kSmallSum) {
-      // Small buffers (loss values, flags): one allgather, and every rank adds
-      // all copies itself, in the same rank order, so the bits are the same
-      // as the chunked path's.
+    if (ranks == 2 || n * ranks <= kSmallSum) {
+      // One allgather, and every rank adds all copies itself, in the same rank
+      // order, so the bits are the same as the chunked path's. Each rank then
+      // sends (size - 1) times the buffer: with two ranks that is what the
+      // chunked path sends too, in one collective instead of two; beyond two
+      // ranks only small buffers (loss values) go this way.
       std::vector<T> copies(n * ranks);
-      check(MPI_Allgather(data, as_count(n, "allreduce_sum"), mpi_type<T>(), copies.data(),
-                          as_count(n, "allreduce_sum"), mpi_type<T>(), MPI_COMM_WORLD),
-            "MPI_Allgather");
+      MPI_Request request;
+      check(MPI_Iallgather(data, as_count(n, "allreduce_sum"), mpi_type<T>(), copies.data(),
+                           as_count(n, "allreduce_sum"), mpi_type<T>(), MPI_COMM_WORLD, &request),
+            "MPI_Iallgather");
+      wait_for(request, "MPI_Iallgather");
       for (size_t i = 0; i < n; ++i) {
         T sum = copies[i];
         for (size_t r = 1; r < ranks; ++r) sum += copies[r * n + i];
@@ -130,28 +157,35 @@ class MpiCommunicator final : public Communicator {
     std::vector<T> incoming(static_cast<size_t>(mine) * ranks);
     std::vector<int> recv_counts(ranks, mine), recv_displs(ranks);
     for (size_t r = 0; r < ranks; ++r) recv_displs[r] = as_count(r * static_cast<size_t>(mine), "allreduce_sum");
-    check(MPI_Alltoallv(data, counts.data(), displs.data(), mpi_type<T>(), incoming.data(), recv_counts.data(),
-                        recv_displs.data(), mpi_type<T>(), MPI_COMM_WORLD),
-          "MPI_Alltoallv");
+    MPI_Request request;
+    check(MPI_Ialltoallv(data, counts.data(), displs.data(), mpi_type<T>(), incoming.data(), recv_counts.data(),
+                         recv_displs.data(), mpi_type<T>(), MPI_COMM_WORLD, &request),
+          "MPI_Ialltoallv");
+    wait_for(request, "MPI_Ialltoallv");
     T* own = data + displs[rank_];
     for (int i = 0; i < mine; ++i) {
       T sum = incoming[static_cast<size_t>(i)];
       for (size_t r = 1; r < ranks; ++r) sum += incoming[r * static_cast<size_t>(mine) + static_cast<size_t>(i)];
       own[i] = sum;
     }
-    check(MPI_Allgatherv(MPI_IN_PLACE, 0, mpi_type<T>(), data, counts.data(), displs.data(), mpi_type<T>(),
-                         MPI_COMM_WORLD),
-          "MPI_Allgatherv");
+    check(MPI_Iallgatherv(MPI_IN_PLACE, 0, mpi_type<T>(), data, counts.data(), displs.data(), mpi_type<T>(),
+                          MPI_COMM_WORLD, &request),
+          "MPI_Iallgatherv");
+    wait_for(request, "MPI_Iallgatherv");
   }
 
   // root < 0: to every rank.
   std::vector<std::vector<char>> gather_impl(const std::vector<char>& mine, int root) {
     const int count = as_count(mine.size(), "gather");
     std::vector<int> counts(static_cast<size_t>(size_));
-    if (root < 0)
-      check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
-    else
+    if (root < 0) {
+      MPI_Request request;
+      check(MPI_Iallgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD, &request),
+            "MPI_Iallgather");
+      wait_for(request, "MPI_Iallgather");
+    } else {
       check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, MPI_COMM_WORLD), "MPI_Gather");
+    }
     std::vector<int> displs(static_cast<size_t>(size_));
     size_t total = 0;
     for (int r = 0; r < size_; ++r) {
@@ -159,14 +193,17 @@ class MpiCommunicator final : public Communicator {
       total += static_cast<size_t>(counts[r]);
     }
     std::vector<char> all(total);
-    if (root < 0)
-      check(MPI_Allgatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE,
-                           MPI_COMM_WORLD),
-            "MPI_Allgatherv");
-    else
+    if (root < 0) {
+      MPI_Request request;
+      check(MPI_Iallgatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE,
+                            MPI_COMM_WORLD, &request),
+            "MPI_Iallgatherv");
+      wait_for(request, "MPI_Iallgatherv");
+    } else {
       check(MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, root,
                         MPI_COMM_WORLD),
             "MPI_Gatherv");
+    }
     std::vector<std::vector<char>> out;
     if (root >= 0 && rank_ != root) return out;
     for (int r = 0; r < size_; ++r)
