@@ -3,7 +3,10 @@
 # synthetic cohort with 1 rank and with N ranks (mpirun), each rank one CPU
 # thread, the same global batch and seed. Prints the machine, then a Markdown
 # table: epoch seconds (training and the validation pass, from metrics.jsonl),
-# training samples per second, speed-up and efficiency (speed-up / ranks).
+# training samples per second, speed-up and efficiency (speed-up / ranks),
+# and the CPU seconds of the whole command summed over its ranks (start-up
+# and text loading included): on a machine shared with other work, where the
+# ranks wait for cores, the CPU column shows what the ranks themselves cost.
 #
 #   bench/dist/scaling.sh [--build-dir build] [--ranks 1,2] [--patients 2000] [--batch-sizes 8,64]
 #                         [--model DIR] [--work DIR] [--rounds 2]
@@ -39,6 +42,7 @@ while [[ $# -gt 0 ]]; do
 done
 nlammr="$build_dir/nlammr"
 [ -x "$nlammr" ] || { echo "scaling.sh: $nlammr not found (build first)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "scaling.sh: /usr/bin/time not found (Debian package: time)" >&2; exit 1; }
 command -v mpirun > /dev/null || { echo "scaling.sh: mpirun not found (scripts/setup.sh installs Open MPI)" >&2; exit 1; }
 if [ -z "$work" ]; then
   work="$(mktemp -d)"
@@ -66,8 +70,8 @@ echo
 
 echo "## One epoch, synthetic cohort of $patients patients, 1 thread per rank"
 echo
-echo "| global batch | ranks | steps | samples | epoch s | samples/s | speed-up | efficiency |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| global batch | ranks | steps | samples | epoch s | samples/s | speed-up | efficiency | CPU s, all ranks |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 IFS=',' read -ra batches <<< "$batch_sizes"
 IFS=',' read -ra rank_counts <<< "$ranks_list"
 for batch in "${batches[@]}"; do
@@ -78,20 +82,24 @@ for batch in "${batches[@]}"; do
       out="$work/run_b${batch}_n${n}_r${r}"
       cmd=("$nlammr" train --data "$work/cohort" --out "$out" --cache "$work/cache" "${model_flag[@]}"
            --visit-text codes --epochs 1 --batch-size "$batch" --threads 1)
-      if [ "$n" -eq 1 ]; then "${cmd[@]}" > "$out.log" 2>&1; else mpirun --oversubscribe -np "$n" "${cmd[@]}" > "$out.log" 2>&1; fi
+      # /usr/bin/time counts the CPU time of every rank (mpirun's children).
+      if [ "$n" -eq 1 ]; then launch=(); else launch=(mpirun --oversubscribe -np "$n"); fi
+      /usr/bin/time -f "%U %S" -o "$out.cpu" "${launch[@]}" "${cmd[@]}" > "$out.log" 2>&1
       line=$(python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); print(j['train']['steps'], j['train']['samples'], j['seconds'])" "$out/metrics.jsonl")
       read -r steps samples seconds <<< "$line"
+      cpu=$(awk 'END {print $1 + $2}' "$out.cpu")
       if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$seconds" "$best"; then
         best="$seconds"
+        best_cpu="$cpu"
       fi
     done
     rate=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$samples" "$best")
     [ -z "$base" ] && base="$rate"
-    python3 - "$batch" "$n" "$steps" "$samples" "$best" "$rate" "$base" <<'PY'
+    python3 - "$batch" "$n" "$steps" "$samples" "$best" "$rate" "$base" "$best_cpu" <<'PY'
 import sys
-batch, n, steps, samples, seconds, rate, base = sys.argv[1:]
+batch, n, steps, samples, seconds, rate, base, cpu = sys.argv[1:]
 speedup = float(rate) / float(base)
-print(f"| {batch} | {n} | {steps} | {samples} | {float(seconds):.2f} | {rate} | {speedup:.2f} | {speedup / int(n):.0%} |")
+print(f"| {batch} | {n} | {steps} | {samples} | {float(seconds):.2f} | {rate} | {speedup:.2f} | {speedup / int(n):.0%} | {float(cpu):.1f} |")
 PY
   done
 done
