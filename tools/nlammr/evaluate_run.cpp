@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dist/communicator.h"
 #include "io/atomic_file.h"
 #include "models/nlammr/evaluation/baselines.h"
 #include "models/nlammr/training/trainer.h"
@@ -12,7 +13,10 @@ namespace nlammr::cli {
 nlohmann::json evaluate_run(const EvalRequest& req) {
   if (req.split != "test" && req.split != "validation")
     throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
-  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder);
+  // Under mpirun each rank scores its share of the patients' visits; rank 0
+  // gathers them, prints and writes.
+  dist::Communicator& comm = dist::world();
+  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder, comm);
   const NlammrData& data = *run.data;
   const std::vector<size_t>& patients = req.split == "test" ? data.split.test : data.split.validation;
   const EvaluationOptions evaluation = parse_averaging(req.averaging);
@@ -22,7 +26,7 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
     BootstrapResult result;
   };
   std::vector<Row> rows;
-  rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(predict_patients(*run.model, data, patients, 64),
+  rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(predict_patients(*run.model, data, patients, 64, comm),
                                                          data.cohort.ddi, evaluation, req.bootstrap)});
   if (req.baselines) {
     PreviousVisitBaseline previous(data.cohort, data.split.train);
@@ -34,6 +38,7 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
                                                          data.cohort.ddi, evaluation, req.bootstrap)});
   }
 
+  if (!comm.is_root()) return {};
   std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
               req.split.c_str(), patients.size(), req.bootstrap.rounds, req.bootstrap.fraction * 100,
               req.bootstrap.seed, describe_averaging(evaluation).c_str(), evaluation.threshold);
