@@ -5,7 +5,7 @@
 
 namespace nlammr {
 
-// Defined in kernels/cpu/cpu_backend.cpp.
+// Defined in kernels/cpu/memory.cpp.
 Backend& cpu_backend();
 
 #ifdef NLAMMR_WITH_CUDA

@@ -1,8 +1,10 @@
 // The backend interface: the only place where the engine touches memory and
 // arithmetic. Ops (engine/ops) check shapes, allocate outputs, record the
 // autograd graph and then call one of these kernels on the device of their
-// inputs. The CPU backend (kernels/cpu) implements every kernel in plain,
-// readable C++ with OpenMP; the CUDA backend (kernels/cuda) implements the
+// inputs. The CPU backend (kernels/cpu) implements every kernel in C++ with
+// OpenMP, most as plain readable loops and the hot paths tuned (its own
+// float32 GEMM, Eigen for float64 GEMM and attention blocks; see
+// kernels/cpu/cpu_backend.h); the CUDA backend (kernels/cuda) implements the
 // same list, and is checked against the CPU one kernel by kernel.
 //
 // Conventions for every kernel below:

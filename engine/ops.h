@@ -1,6 +1,8 @@
 // Every differentiable operation of the engine. Each op checks its inputs,
-// computes the forward with one backend kernel (engine/backend.h) and, when
-// autograd is recording, attaches the closure that computes its backward.
+// computes the forward with backend kernels (engine/backend.h), usually one
+// (linear copies the bias into its output before the GEMM; dropout draws a
+// mask, then multiplies), and, when autograd is recording, attaches the
+// closure that computes its backward.
 // Ops never modify their inputs.
 //
 // Broadcasting follows NumPy/PyTorch: shapes are aligned at the right, and a

@@ -26,12 +26,37 @@ class Generator {
     return first;
   }
 
+  // Counters for a tensor of `numel` values whose first dimension runs over
+  // a batch. Normally reserve(numel). While a row shard is set (data-parallel
+  // training: this process holds rows [begin, begin + rows) of a batch of
+  // `total` rows), the counters of the whole batch are reserved and the
+  // returned first counter is that of row `begin`, so each row draws what it
+  // would draw in one process holding the whole batch.
+  uint64_t reserve_rows(uint64_t numel);
+  void set_row_shard(uint64_t begin, uint64_t rows, uint64_t total);
+  void clear_row_shard() { shard_total_ = 0; }
+
   double uniform();  // [0, 1)
   double normal();   // standard normal (Box-Muller)
 
  private:
   uint64_t seed_;
   uint64_t offset_ = 0;
+  uint64_t shard_begin_ = 0, shard_rows_ = 0, shard_total_ = 0;  // total 0: no shard
+};
+
+// The row shard of a generator for the lifetime of the guard.
+class RowShardGuard {
+ public:
+  RowShardGuard(Generator& gen, uint64_t begin, uint64_t rows, uint64_t total) : gen_(gen) {
+    gen_.set_row_shard(begin, rows, total);
+  }
+  ~RowShardGuard() { gen_.clear_row_shard(); }
+  RowShardGuard(const RowShardGuard&) = delete;
+  RowShardGuard& operator=(const RowShardGuard&) = delete;
+
+ private:
+  Generator& gen_;
 };
 
 // Host-side sampling into a new tensor (then moved to `device`).

@@ -30,6 +30,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git
   libeigen3-dev libcli11-dev doctest-dev nlohmann-json3-dev zlib1g-dev
   libopenbabel-dev libutf8proc-dev
+  libopenmpi-dev openmpi-bin time
   libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
 )

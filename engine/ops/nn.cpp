@@ -166,7 +166,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
   if (p == 1.0) return x * 0.0;
   detail::check_float(x, "dropout", "input");
   Tensor mask = Tensor::empty(x.shape(), x.dtype(), x.device());
-  const uint64_t offset = gen.reserve(static_cast<uint64_t>(x.numel()));
+  const uint64_t offset = gen.reserve_rows(static_cast<uint64_t>(x.numel()));
   if (mask.numel() > 0) backend_of(x).dropout_mask(mask, p, gen.seed(), offset);
   return x * mask;
 }

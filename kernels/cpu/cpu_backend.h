@@ -1,9 +1,19 @@
-// The CPU backend: every kernel of engine/backend.h in plain C++. These are
-// the reference implementations the CUDA kernels are tested against, so they
-// favour clarity; OpenMP spreads independent rows or columns over threads.
+// The CPU backend: every kernel of engine/backend.h, one source file per
+// group (named beside each group below). These are the reference
+// implementations the CUDA kernels are tested against. Most are plain C++
+// loops written for clarity; the hot paths are tuned for speed: the float32
+// GEMM is the project's own packed, register-blocked GEMM with an AVX2/FMA
+// micro-kernel (gemm_f32.cpp), float64 GEMM and the attention blocks use
+// Eigen (gemm_eigen.cpp, attention.cpp), and exp/erf in the float loops use
+// the vectorisable formulas of vector_math.h. OpenMP spreads independent
+// rows, columns, tiles or blocks over threads.
 //
-// Determinism: every output element is computed by exactly one thread, in a
-// fixed order, so results are bit-identical for any thread count.
+// Determinism: results are bit-identical for any thread count. Work is cut
+// into pieces whose size does not depend on the number of threads: most
+// kernels give each output element to one thread, which sums in a fixed
+// order; the long sums (reduce.cpp, batchnorm.cpp) add fixed-size blocks in
+// parallel and then combine the partial sums in block order
+// (tests/engine/test_determinism.cpp).
 #pragma once
 
 #include "engine/backend.h"

@@ -1,5 +1,16 @@
-// The scalar math of every elementwise op and its derivative, written once
-// and shared by the CPU kernels (and readable as the definition of each op).
+// The scalar math of every elementwise op, its derivative and every binary
+// op: the readable definition of each op.
+//
+// kernels/cuda/elementwise.cu compiles this header for the device
+// (NLAMMR_MATH_FN is __host__ __device__ there) and computes every op from
+// it. kernels/cpu/elementwise.cpp computes most ops from it too, but gives its
+// hottest ones loops of their own so that they vectorise: ReLU, Scale and
+// AddScalar (the same formulas without the switch), Add, Sub and Mul on
+// packed operands or against a broadcast scalar, and GELU (erf) forward and
+// backward, which use the branch-free float cpu::fast_erf and cpu::fast_exp
+// of vector_math.h in place of std::erf and std::exp. The CPU's float32 GELU
+// therefore agrees with the formula here to the accuracy of those functions,
+// not bit for bit (float64 keeps std::erf and std::exp: the same bits).
 #pragma once
 
 #include <cmath>

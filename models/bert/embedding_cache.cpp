@@ -145,7 +145,7 @@ bool EmbeddingCache::lookup(const std::string& text, float* out) const {
   return true;
 }
 
-void EmbeddingCache::insert(const std::vector<std::string>& texts, const float* vectors) {
+size_t EmbeddingCache::add_entries(const std::vector<std::string>& texts, const float* vectors) {
   const size_t first = texts_.size();
   for (size_t i = 0; i < texts.size(); ++i) {
     if (index_.count(texts[i])) continue;
@@ -153,6 +153,15 @@ void EmbeddingCache::insert(const std::vector<std::string>& texts, const float* 
     texts_.push_back(texts[i]);
     vectors_.insert(vectors_.end(), vectors + i * key_.dimension, vectors + (i + 1) * key_.dimension);
   }
+  return first;
+}
+
+void EmbeddingCache::insert_in_memory(const std::vector<std::string>& texts, const float* vectors) {
+  add_entries(texts, vectors);
+}
+
+void EmbeddingCache::insert(const std::vector<std::string>& texts, const float* vectors) {
+  const size_t first = add_entries(texts, vectors);
   if (texts_.size() == first) return;
   shards_.push_back(write_shard(first));
   if (static_cast<int>(shards_.size()) > kCompactAbove) compact();

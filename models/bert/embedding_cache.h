@@ -59,6 +59,9 @@ class EmbeddingCache {
   // Adds vectors [texts.size(), dimension] (row-major) as one new shard.
   // Texts already cached are skipped; nothing is written when none is new.
   void insert(const std::vector<std::string>& texts, const float* vectors);
+  // Adds them to this object only, writing nothing (the ranks of a parallel
+  // job other than the one that writes keep the same view of the cache).
+  void insert_in_memory(const std::vector<std::string>& texts, const float* vectors);
 
   int64_t size() const { return static_cast<int64_t>(texts_.size()); }
   int64_t dimension() const { return key_.dimension; }
@@ -68,6 +71,8 @@ class EmbeddingCache {
 
  private:
   void load_shard(const std::string& path);
+  // Adds the new texts; returns the index of the first entry added.
+  size_t add_entries(const std::vector<std::string>& texts, const float* vectors);
   // Writes entries [first, size()) as a shard; returns its file name.
   std::string write_shard(size_t first) const;
   void compact();

@@ -1,5 +1,6 @@
 #include "models/bert/text_encoder.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -145,7 +146,28 @@ Tensor TextEncoder::encode_texts(const std::vector<std::string>& texts, const Pr
     todo_rows.push_back(i);
   }
 
-  if (!todo.empty()) {
+  if (spread_.size > 1) {
+    // This rank's contiguous share of the misses; all rows come back in order.
+    const size_t ranks = static_cast<size_t>(spread_.size), r = static_cast<size_t>(spread_.rank);
+    const size_t begin = r * (todo.size() / ranks) + std::min(r, todo.size() % ranks);
+    const size_t end = begin + todo.size() / ranks + (r < todo.size() % ranks ? 1 : 0);
+    const std::vector<std::string> mine(todo.begin() + static_cast<int64_t>(begin),
+                                        todo.begin() + static_cast<int64_t>(end));
+    std::vector<float> local;
+    if (!mine.empty()) local = embed_texts(*model_, tokenizer_, mine, embed_, progress).to_vector<float>();
+    const std::vector<float> all = spread_.allgather(local);
+    if (all.size() != todo.size() * static_cast<size_t>(H))
+      throw std::runtime_error("encode_texts: the ranks returned " + std::to_string(all.size()) + " values for " +
+                               std::to_string(todo.size()) + " texts of width " + std::to_string(H));
+    for (size_t j = 0; j < todo.size(); ++j)
+      std::memcpy(rows + todo_rows[j] * H, all.data() + j * H, sizeof(float) * H);
+    if (cache_ && !todo.empty()) {
+      if (spread_.write_cache)
+        cache_->insert(todo, all.data());
+      else
+        cache_->insert_in_memory(todo, all.data());
+    }
+  } else if (!todo.empty()) {
     const Tensor computed = embed_texts(*model_, tokenizer_, todo, embed_, progress);
     const float* src = computed.data<float>();
     for (size_t j = 0; j < todo.size(); ++j)

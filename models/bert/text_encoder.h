@@ -68,6 +68,19 @@ class TextEncoder {
   // cache. `progress` is called after each batch that is computed.
   Tensor encode_texts(const std::vector<std::string>& texts, const ProgressFn& progress = {});
 
+  // Encoding spread over the ranks of a parallel job: the texts missing from
+  // the cache (the same list on every rank) are cut into contiguous shares,
+  // each rank runs the model on its share, and `allgather` returns every
+  // rank's rows concatenated in rank order. Only the rank with write_cache
+  // adds shards to the cache on disk; the others add them in memory. Every
+  // rank must then call encode_texts with the same texts (a collective).
+  struct Spread {
+    int rank = 0, size = 1;
+    std::function<std::vector<float>(const std::vector<float>&)> allgather;
+    bool write_cache = true;
+  };
+  void set_spread(Spread spread) { spread_ = std::move(spread); }
+
   struct Stats {
     int64_t texts = 0;       // rows returned by the last call
     int64_t cache_hits = 0;  // distinct texts found in the cache
@@ -90,6 +103,7 @@ class TextEncoder {
   EmbedOptions embed_;
   std::unique_ptr<EmbeddingCache> cache_;
   Stats stats_;
+  Spread spread_;
 };
 
 // $NLAMMR_CACHE when set, else <project>/.cache/embeddings.

@@ -1,5 +1,6 @@
-// The vectorised float32 GELU (kernels/cpu/gelu.cpp) against the exact
-// function evaluated in float64, on packed and on strided inputs.
+// The vectorised float32 GELU (the GeluErf loops of kernels/cpu/elementwise.cpp,
+// with cpu::fast_erf and cpu::fast_exp) against the exact function evaluated
+// in float64, on packed and on strided inputs.
 #include <doctest/doctest.h>
 
 #include <cmath>

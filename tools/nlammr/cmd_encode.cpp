@@ -12,12 +12,14 @@
 #include <optional>
 #include <string>
 
+#include "dist/communicator.h"
 #include "io/tensor_file.h"
 #include "io/text_list.h"
 #include "models/bert/text_encoder.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/option_checks.h"
 #include "tools/nlammr/progress_bar.h"
+#include "tools/nlammr/run_support.h"
 
 namespace nlammr::cli {
 
@@ -44,11 +46,19 @@ void run_encode(const EncodeArgs& args) {
   if (!args.no_cache)
     options.cache_dir = args.cache_dir.empty() ? default_embedding_cache_dir() : args.cache_dir;
   TextEncoder encoder(options);
+  // Under mpirun each rank encodes its share of the texts the cache lacks;
+  // rank 0 writes the output and the cache.
+  dist::Communicator& comm = dist::world();
+  spread_encoder(encoder, comm);
+  const bool root = comm.is_root();
 
   ProgressBar bar("encode", "texts");
-  Tensor vectors = encoder.encode_texts(texts, [&](const EncodeProgress& p) { bar.update(p.done, p.total); });
+  Tensor vectors = encoder.encode_texts(texts, [&](const EncodeProgress& p) {
+    if (root) bar.update(p.done, p.total);
+  });
   bar.finish();
   const double seconds = bar.elapsed_seconds();
+  if (!root) return;
 
   const EmbedOptions& used = encoder.options();
   save_tensors(args.output, {{"embeddings", vectors}},
@@ -61,10 +71,11 @@ void run_encode(const EncodeArgs& args) {
 
   const auto& stats = encoder.last_stats();
   std::fprintf(stderr,
-               "encoded %lld texts (%lld from the cache, %lld computed) in %.2f s: %.1f texts/s; "
+               "encoded %lld texts (%lld from the cache, %lld computed%s) in %.2f s: %.1f texts/s; "
                "%s pooling%s, max length %lld -> %s\n",
                static_cast<long long>(stats.texts), static_cast<long long>(stats.cache_hits),
-               static_cast<long long>(stats.computed), seconds,
+               static_cast<long long>(stats.computed),
+               comm.size() > 1 ? (" over " + std::to_string(comm.size()) + " ranks").c_str() : "", seconds,
                seconds > 0 ? static_cast<double>(stats.texts) / seconds : 0.0, pooling_name(used.pooling),
                used.normalize ? ", L2-normalised" : "", static_cast<long long>(used.max_length),
                args.output.c_str());

@@ -19,6 +19,7 @@
 #include "tools/nlammr/cli_options.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/option_checks.h"
+#include "dist/communicator.h"
 #include "tools/nlammr/evaluate_run.h"
 #include "tools/nlammr/run_report.h"
 #include "tools/nlammr/synth_run.h"
@@ -72,6 +73,9 @@ void show_example(const std::string& run_dir, const EncoderArgs& encoder_args) {
 }
 
 void run_quickstart(QuickstartArgs a) {
+  if (dist::world().size() > 1)
+    throw std::runtime_error("quickstart runs in one process; under mpirun or srun use train, eval and encode "
+                             "(docs/distributed.md)");
   const std::string data_dir = (fs::path(a.out) / "data").string();
   const std::string run_dir = (fs::path(a.out) / "run").string();
 

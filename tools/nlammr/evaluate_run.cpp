@@ -3,13 +3,14 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dist/communicator.h"
 #include "io/atomic_file.h"
 #include "models/nlammr/evaluation/baselines.h"
 #include "models/nlammr/training/trainer.h"
 
 namespace nlammr::cli {
 
-RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req) {
+RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req, dist::Communicator& comm) {
   if (req.split != "test" && req.split != "validation")
     throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
   const NlammrData& data = *run.data;
@@ -18,7 +19,7 @@ RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req) 
   out.patients = patients;
   const EvaluationOptions evaluation = out.evaluation = parse_averaging(req.averaging);
   std::vector<EvaluationRow>& rows = out.rows;
-  out.model_predictions = predict_patients(*run.model, data, patients, 64);
+  out.model_predictions = predict_patients(*run.model, data, patients, 64, comm);
   rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(out.model_predictions, data.cohort.ddi, evaluation, req.bootstrap)});
   if (req.baselines) {
     PreviousVisitBaseline previous(data.cohort, data.split.train);
@@ -35,12 +36,16 @@ RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req) 
 nlohmann::json evaluate_run(const EvalRequest& req) {
   if (req.split != "test" && req.split != "validation")
     throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
-  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder);
-  const RunEvaluation evaluated = evaluate_loaded_run(run, req);
+  // Under mpirun each rank scores its share of the patients' visits; rank 0
+  // gathers them, prints and writes.
+  dist::Communicator& comm = dist::world();
+  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder, comm);
+  const RunEvaluation evaluated = evaluate_loaded_run(run, req, comm);
   const std::vector<size_t>& patients = evaluated.patients;
   const EvaluationOptions& evaluation = evaluated.evaluation;
   const std::vector<EvaluationRow>& rows = evaluated.rows;
 
+  if (!comm.is_root()) return {};
   std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
               req.split.c_str(), patients.size(), req.bootstrap.rounds, req.bootstrap.fraction * 100,
               req.bootstrap.seed, describe_averaging(evaluation).c_str(), evaluation.threshold);

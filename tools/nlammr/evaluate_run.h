@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dist/communicator.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/run_support.h"
 
@@ -33,7 +34,10 @@ struct RunEvaluation {
   std::vector<EvaluationRow> rows;
   std::vector<PatientPredictions> model_predictions;
 };
-RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& request);
+// With a communicator of several ranks, each scores its share of the
+// visits and rank 0 gathers the predictions (see predict_patients).
+RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& request,
+                                  dist::Communicator& comm = dist::single_process());
 
 // Prints the table; writes RUN_DIR/eval_<split>.json; returns that JSON.
 nlohmann::json evaluate_run(const EvalRequest& request);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "dist/communicator.h"
 #include "tools/nlammr/commands.h"
 #include "tools/nlammr/invocation.h"
 
@@ -33,6 +34,14 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Every command reports bad input by throwing; the message names the
     // file and the problem, and the exit status is non-zero.
+    if (nlammr::dist::world_is_parallel()) {
+      // The other ranks may be waiting in a collective for this one: end the
+      // whole job now rather than leave them hanging.
+      nlammr::dist::Communicator& world = nlammr::dist::world();
+      std::fprintf(stderr, "nlammr: error on rank %d of %d: %s\n", world.rank(), world.size(), e.what());
+      std::fflush(stderr);
+      world.abort(1);
+    }
     std::fprintf(stderr, "nlammr: error: %s\n", e.what());
     return 1;
   }

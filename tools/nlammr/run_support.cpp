@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "dist/launcher_env.h"
 #include "engine/backend.h"
 #include "engine/autograd.h"
 #include "io/checkpoint.h"
@@ -24,13 +25,26 @@ std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args) {
   return std::make_unique<TextEncoder>(options);
 }
 
-EncodeTextsFn encode_with_progress(TextEncoder& encoder) {
-  return [&encoder](const std::vector<std::string>& texts) {
+void spread_encoder(TextEncoder& encoder, dist::Communicator& comm) {
+  if (comm.size() == 1) return;
+  TextEncoder::Spread spread;
+  spread.rank = comm.rank(), spread.size = comm.size();
+  spread.allgather = [&comm](const std::vector<float>& mine) { return dist::allgather_values(comm, mine); };
+  spread.write_cache = comm.is_root();
+  encoder.set_spread(std::move(spread));
+}
+
+EncodeTextsFn encode_with_progress(TextEncoder& encoder, dist::Communicator& comm) {
+  spread_encoder(encoder, comm);
+  const bool root = comm.is_root();
+  return [&encoder, root](const std::vector<std::string>& texts) {
     ProgressBar bar("encode", "texts");
-    Tensor out = encoder.encode_texts(texts, [&](const EncodeProgress& p) { bar.update(p.done, p.total); });
+    Tensor out = encoder.encode_texts(texts, [&](const EncodeProgress& p) {
+      if (root) bar.update(p.done, p.total);
+    });
     bar.finish();
     const auto& s = encoder.last_stats();
-    if (s.computed > 0)
+    if (s.computed > 0 && root)
       std::fprintf(stderr, "encoded %lld texts (%lld computed, %lld from the cache) in %.1f s\n",
                    static_cast<long long>(s.texts), static_cast<long long>(s.computed),
                    static_cast<long long>(s.cache_hits), bar.elapsed_seconds());
@@ -59,7 +73,16 @@ Device parse_device_checked(const std::string& text) {
   return device;
 }
 
-LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args) {
+Device parse_device_for_rank(const std::string& text, dist::Communicator& comm) {
+  Device device = parse_device_checked(text);
+  // One GPU per rank: the rank's place on its node picks it (start at most as
+  // many ranks per node as it has GPUs, or name one with cuda:N).
+  if (device.is_cuda() && comm.size() > 1 && text == "cuda") device = Device::cuda(dist::read_launcher_env().local_rank);
+  return device;
+}
+
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args,
+                   dist::Communicator& comm) {
   if (which != "best" && which != "last")
     throw std::runtime_error("--checkpoint must be 'best' or 'last', not '" + which + "'");
   LoadedRun run;
@@ -80,7 +103,7 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
   run.checkpoint_meta = ck.meta;
   run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
   Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);
-  const Device device = parse_device_checked(run.info.device);
+  const Device device = parse_device_for_rank(run.info.device, comm);
   run.data = std::make_unique<NlammrData>(std::move(cohort), device);
   Generator init(0);
   run.model = std::make_shared<NlammrModel>(run.info.model, init, std::make_shared<Generator>(0));
@@ -97,7 +120,7 @@ LoadedRun load_run(const std::string& run_dir, const std::string& which, const E
       return live->encode(texts);
     };
   } else {
-    run.data->use_frozen_texts(encode_with_progress(*run.encoder), run.info.model.visit_text);
+    run.data->use_frozen_texts(encode_with_progress(*run.encoder, comm), run.info.model.visit_text);
     TextEncoder* encoder = run.encoder.get();
     run.encode = [encoder](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "data/cohort/cohort.h"
+#include "dist/communicator.h"
 #include "models/bert/text_encoder.h"
 #include "models/nlammr/inputs/nlammr_data.h"
 #include "models/nlammr/model/nlammr_model.h"
@@ -26,7 +27,11 @@ std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args);
 
 // The encoder as the NLA-MMR code wants it, with a progress bar on stderr
 // for texts that are not in the cache yet.
-EncodeTextsFn encode_with_progress(TextEncoder& encoder);
+// With several ranks the encoding is spread over them (TextEncoder::Spread),
+// rank 0 writes the cache and shows the progress.
+EncodeTextsFn encode_with_progress(TextEncoder& encoder, dist::Communicator& comm = dist::single_process());
+// Spreads the encoder's work over the ranks of `comm` (nothing with one).
+void spread_encoder(TextEncoder& encoder, dist::Communicator& comm);
 
 Cohort read_cohort_reporting(const std::string& dir, bool lenient);
 
@@ -43,7 +48,12 @@ struct LoadedRun {
 };
 
 // `which`: "best" or "last".
-LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args);
+// With several ranks (a collective call) the texts are encoded spread over them.
+LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args,
+                   dist::Communicator& comm = dist::single_process());
+// --device as given; under a launcher, plain "cuda" becomes the GPU of the
+// rank's place on its node.
+Device parse_device_for_rank(const std::string& text, dist::Communicator& comm);
 
 Device parse_device_checked(const std::string& text);
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -47,8 +48,35 @@ VisitInputs batch_inputs(const NlammrData& data, const std::vector<int64_t>& ids
 }
 }  // namespace
 
-std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, const NlammrData& data,
-                                                const std::vector<int64_t>& ids, int64_t batch_size) {
+namespace {
+std::vector<std::vector<double>> predict_visits_here(const NlammrModel& model, const NlammrData& data,
+                                                     const std::vector<int64_t>& ids, int64_t batch_size);
+}  // namespace
+
+std::vector<std::vector<double>> predict_visits(const NlammrModel& model, const NlammrData& data,
+                                                const std::vector<int64_t>& ids, int64_t batch_size,
+                                                dist::Communicator& comm) {
+  if (comm.size() == 1) return predict_visits_here(model, data, ids, batch_size);
+  const dist::Share share = dist::share_of(ids.size(), comm.rank(), comm.size());
+  const std::vector<int64_t> mine(ids.begin() + static_cast<int64_t>(share.begin),
+                                  ids.begin() + static_cast<int64_t>(share.end));
+  std::vector<double> flat;
+  for (const std::vector<double>& row : predict_visits_here(model, data, mine, batch_size))
+    flat.insert(flat.end(), row.begin(), row.end());
+  const std::vector<double> all = dist::allgather_values(comm, flat);
+  const size_t m = static_cast<size_t>(data.num_medications());
+  if (all.size() != ids.size() * m)
+    throw std::runtime_error("predict_visits: the ranks returned " + std::to_string(all.size()) + " values for " +
+                             std::to_string(ids.size()) + " visits");
+  std::vector<std::vector<double>> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) out.emplace_back(all.begin() + i * m, all.begin() + (i + 1) * m);
+  return out;
+}
+
+namespace {
+std::vector<std::vector<double>> predict_visits_here(const NlammrModel& model_in, const NlammrData& data,
+                                                     const std::vector<int64_t>& ids, int64_t batch_size) {
   auto& model = const_cast<NlammrModel&>(model_in);  // mode switch only; parameters untouched
   EvalMode eval(model);
   NoGradGuard no_grad;
@@ -66,11 +94,13 @@ std::vector<std::vector<double>> predict_visits(const NlammrModel& model_in, con
   }
   return out;
 }
+}  // namespace
 
 std::vector<PatientPredictions> predict_patients(const NlammrModel& model, const NlammrData& data,
-                                                 const std::vector<size_t>& patients, int64_t batch_size) {
+                                                 const std::vector<size_t>& patients, int64_t batch_size,
+                                                 dist::Communicator& comm) {
   std::vector<int64_t> ids = data.index.visits_of(patients);
-  std::vector<std::vector<double>> probs = predict_visits(model, data, ids, batch_size);
+  std::vector<std::vector<double>> probs = predict_visits(model, data, ids, batch_size, comm);
   std::vector<PatientPredictions> out;
   size_t row = 0;
   for (size_t p : patients) {
@@ -132,16 +162,62 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
   optimizer_ = std::make_unique<optim::Adam>(groups);
 }
 
-LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
+void Trainer::set_communicator(dist::Communicator& comm, std::shared_ptr<dist::DeviceReducer> device_reducer) {
+  comm_ = &comm;
+  gradient_sync_.reset();
+  if (comm.size() == 1) return;
+  if (model_config_.contrastive_weight > 0)
+    // Its column term couples every row of the batch (a softmax over the
+    // batch's visits per medication), which no rank sees alone.
+    throw std::runtime_error("--contrastive-weight > 0 is not supported with several ranks (" +
+                             std::to_string(comm.size()) + " started); train it in one process");
+  if (train_config_.batch_size < comm.size())
+    throw std::runtime_error("batch size " + std::to_string(train_config_.batch_size) + " is smaller than the " +
+                             std::to_string(comm.size()) + " ranks: every rank needs at least one visit per step");
+  std::vector<Tensor> params;
+  for (const optim::ParamGroup& g : optimizer_->param_groups())
+    params.insert(params.end(), g.params.begin(), g.params.end());
+  gradient_sync_ = std::make_unique<dist::GradientSync>(comm, std::move(params), std::move(device_reducer));
+}
+
+LossTerms Trainer::train_step(const std::vector<int64_t>& batch_ids) {
+  const int ranks = comm_->size();
+  const dist::Share share = dist::share_of(batch_ids.size(), comm_->rank(), ranks);
+  const std::vector<int64_t> ids(batch_ids.begin() + static_cast<int64_t>(share.begin),
+                                 batch_ids.begin() + static_cast<int64_t>(share.end));
   std::vector<std::vector<int>> targets;
   for (int64_t id : ids) targets.push_back(data_.targets(id));
+  // The medication tower sees every class on every rank: the same values,
+  // the same dropout draws, in the same order as in one process.
   Tensor medications = model_->medication_latent(data_.text->classes(), data_.molecules);
-  Tensor patients = model_->patient_latent(batch_inputs(data_, ids, model_config_));
+  Tensor patients;
+  {
+    // The patient tower runs on this rank's rows only; its dropout draws are
+    // those of these rows in the whole batch.
+    std::optional<RowShardGuard> shard;
+    if (ranks > 1) shard.emplace(*dropout_gen_, share.begin, share.size(), batch_ids.size());
+    patients = model_->patient_latent(batch_inputs(data_, ids, model_config_));
+  }
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
-  terms.total.backward();
+  if (ranks == 1) {
+    terms.total.backward();
+  } else {
+    // Every term is a mean over the rows (BCE over rows x classes), so the
+    // batch's loss is the sum over ranks of share/batch times each rank's.
+    const double weight = static_cast<double>(share.size()) / static_cast<double>(batch_ids.size());
+    Tensor weighted = terms.total * weight;
+    weighted.backward();
+    gradient_sync_->sum_over_ranks();
+    std::vector<double> values = {weighted.to(Device::cpu()).to(DType::Float64).item<double>(), terms.bce * weight,
+                                  terms.margin * weight, terms.contrastive * weight, terms.ddi * weight};
+    comm_->allreduce_sum(values.data(), values.size());
+    terms.total = Tensor::scalar(values[0], DType::Float64);
+    terms.bce = values[1], terms.margin = values[2], terms.contrastive = values[3], terms.ddi = values[4];
+  }
   // Without clipping, an infinite bound only measures the norm, which costs a
-  // pass over the gradients: done only when the logs want it.
+  // pass over the gradients: done only when the logs want it. (Every rank
+  // holds the same summed gradients, so the norm is the same on each.)
   if (train_config_.clip_grad_norm > 0) {
     last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
   } else if (measure_grad_norm_) {
@@ -194,11 +270,11 @@ void truncate_metrics(const std::string& path, int64_t next_epoch) {
   write_file_atomic(path, kept);
 }
 
+// The whole file rewritten atomically with the new line: a crash leaves the
+// old file or the new one, never half a line.
 void append_line(const std::string& path, const nlohmann::json& j) {
-  std::ofstream out(path, std::ios::app);
-  out << j.dump() << "\n";
-  out.flush();
-  if (!out) throw std::runtime_error(path + ": cannot append metrics");
+  std::string text = std::filesystem::exists(path) ? read_input_file(path) : std::string();
+  write_file_atomic(path, text + j.dump() + "\n");
 }
 
 }  // namespace
@@ -208,6 +284,9 @@ TrainSummary Trainer::run(const TrainOptions& options) {
   const std::string last_path = (dir / "last.safetensors").string();
   const std::string best_path = (dir / "best.safetensors").string();
   const std::string metrics_path = (dir / "metrics.jsonl").string();
+  if (options.comm) set_communicator(*options.comm, options.device_reducer);
+  dist::Communicator& comm = *comm_;
+  const bool writer = comm.is_root();  // only rank 0 writes files and reports
   fs::create_directories(dir);
 
   TrainSummary summary;
@@ -244,19 +323,23 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                                std::to_string(next_epoch) + ", next_step " + std::to_string(next_step) + ")");
     model_->load_state_dict(ck.model);
     optimizer_->load_state(ck.optimizer);
-    truncate_metrics(metrics_path, next_epoch);
+    // Every rank has read the checkpoint before rank 0 rewrites anything.
+    comm.barrier();
+    if (writer) truncate_metrics(metrics_path, next_epoch);
   } else {
     if (fs::exists(last_path) || fs::exists(metrics_path))
       throw std::runtime_error(options.run_dir + " already holds a training run: pass --resume to continue it, "
                                "or choose another output directory");
+    comm.barrier();  // every rank has checked before rank 0 writes
     // Event files left by an attempt that died before its first checkpoint
     // belong to no run: a fresh run replaces them as it replaces run.json
     // (kept, its steps would hide this run's).
-    for (const std::string& stale : tensorboard_event_files((dir / "tensorboard").string())) fs::remove(stale);
+    if (writer)
+      for (const std::string& stale : tensorboard_event_files((dir / "tensorboard").string())) fs::remove(stale);
     nlohmann::json info = run_info_;
     info["model_config"] = model_config_.to_json();
     info["train_config"] = train_config_.to_json();
-    write_file_atomic((dir / "run.json").string(), info.dump(2) + "\n");
+    if (writer) write_file_atomic((dir / "run.json").string(), info.dump(2) + "\n");
   }
 
   auto save_state = [&](const std::string& path, int64_t epoch, int64_t step) {
@@ -271,7 +354,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                      {"best_epoch", summary.best_epoch},
                      {"best_val_jaccard", summary.best_val_jaccard},
                      {"epochs_without_improvement", epochs_without_improvement}};
-    save_checkpoint(path, *model_, optimizer_.get(), meta);
+    if (writer) save_checkpoint(path, *model_, optimizer_.get(), meta);
   };
 
   const std::vector<int64_t> train_visits = data_.index.visits_of(data_.split.train);
@@ -284,8 +367,8 @@ TrainSummary Trainer::run(const TrainOptions& options) {
   // TensorBoard steps count optimizer steps from the start of the run, so a
   // resumed run continues the same axis.
   std::unique_ptr<TensorBoardWriter> board;
-  if (options.tensorboard) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
-  measure_grad_norm_ = options.tensorboard;
+  if (options.tensorboard && writer) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
+  measure_grad_norm_ = board != nullptr;
   const double learning_rate = train_config_.lr * train_config_.lr_scale;
 
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
@@ -318,7 +401,8 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                             {"train/learning_rate", learning_rate},
                             {"train/grad_norm", last_grad_norm_},
                             {"train/steps_per_second", step_seconds > 0 ? 1.0 / step_seconds : 0.0}});
-      if (options.progress) options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
+      if (options.progress && writer)
+        options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
       ++global_steps;
       const bool stop_now = options.stop_after_steps > 0 && global_steps >= options.stop_after_steps;
       if (stop_now || (options.checkpoint_every > 0 && (step + 1) % options.checkpoint_every == 0 && step + 1 < steps))
@@ -329,9 +413,12 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       }
     }
 
-    if (options.progress) options.progress({epoch, train_config_.epochs, steps, steps, sums.total / sums.count, true});
-    MetricSummary val = evaluate(predict_patients(*model_, data_, data_.split.validation, options.eval_batch_size),
-                                 data_.cohort.ddi);
+    if (options.progress && writer)
+      options.progress({epoch, train_config_.epochs, steps, steps, sums.total / sums.count, true});
+    // Every rank scores its share and receives all predictions, so every
+    // rank reaches the same best-epoch and early-stopping decisions.
+    MetricSummary val = evaluate(
+        predict_patients(*model_, data_, data_.split.validation, options.eval_batch_size, comm), data_.cohort.ddi);
     const nlohmann::json val_json = summary_json(val);
     for (const auto& [name, value] : val_json.items()) {
       if (value.is_number() && !std::isfinite(value.get<double>()))
@@ -341,6 +428,9 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
                            {"seconds", seconds}};
+    // What the epoch consumed, whatever the number of ranks.
+    line["train"]["steps"] = sums.count;
+    line["train"]["samples"] = sums.count * batch;
     summary.epochs_run = epoch;
     if (summary.best_epoch == 0 || val.jaccard > summary.best_val_jaccard) {
       summary.best_val_jaccard = val.jaccard;
@@ -350,12 +440,13 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                              {"train_config", train_config_.to_json()},
                              {"epoch", epoch},
                              {"validation", summary_json(val)}};
-      save_checkpoint(best_path, *model_, nullptr, meta);
+      if (writer) save_checkpoint(best_path, *model_, nullptr, meta);
       line["best"] = true;
     } else {
       ++epochs_without_improvement;
     }
-    append_line(metrics_path, line);
+    if (comm.size() > 1) line["ranks"] = comm.size();
+    if (writer) append_line(metrics_path, line);
     if (board)
       board->add_scalars(epoch * steps, {{"validation/jaccard", val.jaccard},
                                          {"validation/f1", val.f1},
@@ -364,7 +455,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                                          {"validation/avg_meds", val.avg_meds},
                                          {"train/epoch_loss", sums.means().at("loss").get<double>()},
                                          {"epoch", static_cast<double>(epoch)}});
-    if (options.on_epoch) options.on_epoch(line);
+    if (options.on_epoch && writer) options.on_epoch(line);
     sums = LossSums();
     save_state(last_path, epoch + 1, 0);
     if (train_config_.patience > 0 && epochs_without_improvement >= train_config_.patience) {

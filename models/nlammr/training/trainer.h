@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dist/communicator.h"
+#include "dist/gradient_sync.h"
 #include "engine/optim/optimizer.h"
 #include "models/nlammr/model/config.h"
 #include "models/nlammr/model/loss.h"
@@ -32,14 +34,18 @@
 
 namespace nlammr {
 
-// Probabilities [visits, M] for the given visits (eval mode, no graph).
+// Probabilities [visits, M] for the given visits (eval mode, no graph). With
+// a communicator of several ranks each rank scores its contiguous share of
+// the visits and every rank receives all rows, in order (a collective call).
 std::vector<std::vector<double>> predict_visits(const NlammrModel& model, const NlammrData& data,
-                                                const std::vector<int64_t>& visit_ids, int64_t batch_size);
+                                                const std::vector<int64_t>& visit_ids, int64_t batch_size,
+                                                dist::Communicator& comm = dist::single_process());
 
 // Predictions of every visit of these patients, grouped per patient (the
 // layout the metrics and the bootstrap take).
 std::vector<PatientPredictions> predict_patients(const NlammrModel& model, const NlammrData& data,
-                                                 const std::vector<size_t>& patients, int64_t batch_size);
+                                                 const std::vector<size_t>& patients, int64_t batch_size,
+                                                 dist::Communicator& comm = dist::single_process());
 
 struct TrainProgress {
   int64_t epoch = 0, epochs = 0;
@@ -60,7 +66,13 @@ struct TrainOptions {
   // Stop after this many optimizer steps in total (tests simulate an
   // interruption with it); 0 = no limit.
   int64_t stop_after_steps = 0;
-  // Write TensorBoard event files into run_dir/tensorboard.
+  // Data-parallel training: every rank of the job calls run() with the same
+  // configuration; each takes its share of every batch (see train_step).
+  // Only rank 0 writes files and calls progress and on_epoch.
+  dist::Communicator* comm = nullptr;  // null: a single process
+  // GPU gradients through NCCL (null: through the host).
+  std::shared_ptr<dist::DeviceReducer> device_reducer;
+  // Write TensorBoard event files into run_dir/tensorboard (rank 0 only).
   bool tensorboard = true;
 };
 
@@ -80,7 +92,16 @@ class Trainer {
   // batch: the medication tower (GIN included) recomputed, the loss, its
   // gradients, the optional clipping and the Adam update. The model must be
   // in training mode.
+  //
+  // With a communicator of N ranks (set_communicator), `visit_ids` is the
+  // whole batch, the same on every rank: rank r computes the loss of its
+  // contiguous share of the rows only, weighted by share/batch so that the
+  // gradients summed over ranks are those of the batch's mean loss in one
+  // process; dropout draws, per row, what one process would draw for that
+  // row. Every rank then holds the same summed gradient and takes the same
+  // step; the returned loss terms are those of the whole batch.
   LossTerms train_step(const std::vector<int64_t>& visit_ids);
+  void set_communicator(dist::Communicator& comm, std::shared_ptr<dist::DeviceReducer> device_reducer = {});
   NlammrModel& model() { return *model_; }
   // The gradient norm of the last train_step, before any clipping (measured
   // when clipping, or inside run() with TensorBoard logs; else 0).
@@ -94,6 +115,8 @@ class Trainer {
   std::shared_ptr<Generator> dropout_gen_;
   std::shared_ptr<NlammrModel> model_;
   std::unique_ptr<optim::Adam> optimizer_;
+  dist::Communicator* comm_ = &dist::single_process();
+  std::unique_ptr<dist::GradientSync> gradient_sync_;
   double last_grad_norm_ = 0;
   bool measure_grad_norm_ = false;
 };
