@@ -7,16 +7,20 @@
 #
 #   scripts/setup.sh            dependencies + model + build
 #   scripts/setup.sh --deps     dependencies + model, no build (what the test script needs)
+#   scripts/setup.sh --bench    also PyTorch (CPU) and transformers in .venv, the references
+#                               of bench/nlammr and bench/bert (python3 -m pip; a few GB)
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
+bench=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --bench) bench=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +91,16 @@ print(os.path.dirname(spec.origin))')
 }
 
 install_default_model
+
+# The benchmarks' references. PyTorch's CPU-only wheels come from its own
+# index; where that cannot be reached, PyPI's wheel (with its CUDA libraries)
+# runs on the CPU too.
+if [ "$bench" -eq 1 ] && ! .venv/bin/python -c "import torch, transformers" >/dev/null 2>&1; then
+  echo "setup: installing torch and transformers into .venv (benchmark references)"
+  .venv/bin/python -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu ||
+    .venv/bin/python -m pip install -q torch
+  .venv/bin/python -m pip install -q transformers
+fi
 
 [ "$deps_only" -eq 1 ] && exit 0
 
