@@ -10,6 +10,8 @@
 #   scripts/setup.sh --test-tools   also what some tests use when present: headless
 #                               Chromium (renders `nlammr report` pages) and the
 #                               tensorboard Python package in .venv (reads the event files)
+#   scripts/setup.sh --bench    also PyTorch (CPU) and transformers in .venv, the references
+#                               of bench/nlammr and bench/bert (python3 -m pip; a few GB)
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
@@ -17,11 +19,13 @@ cd "$(dirname "$0")/.."
 
 deps_only=0
 test_tools=0
+bench=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
     --test-tools) test_tools=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --bench) bench=1 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -102,6 +106,16 @@ TENSORBOARD_PACKAGE="tensorboard==2.21.0"
 if [ "$test_tools" -eq 1 ] && ! .venv/bin/python -c 'import tensorboard' >/dev/null 2>&1; then
   echo "setup: installing $TENSORBOARD_PACKAGE into .venv"
   .venv/bin/python -m pip install -q "$TENSORBOARD_PACKAGE"
+fi
+
+# The benchmarks' references. PyTorch's CPU-only wheels come from its own
+# index; where that cannot be reached, PyPI's wheel (with its CUDA libraries)
+# runs on the CPU too.
+if [ "$bench" -eq 1 ] && ! .venv/bin/python -c "import torch, transformers" >/dev/null 2>&1; then
+  echo "setup: installing torch and transformers into .venv (benchmark references)"
+  .venv/bin/python -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu ||
+    .venv/bin/python -m pip install -q torch
+  .venv/bin/python -m pip install -q transformers
 fi
 
 [ "$deps_only" -eq 1 ] && exit 0

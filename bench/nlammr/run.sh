@@ -49,6 +49,10 @@ if [[ ! -x "$bench" ]]; then
   echo "run.sh: $bench not found; build the nlammr_bench target first" >&2
   exit 1
 fi
+# The PyTorch side runs in the project's .venv when there is one
+# (scripts/setup.sh --bench installs torch there), else in python3.
+python="python3"
+[[ -x "$root/.venv/bin/python" ]] && python="$root/.venv/bin/python"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cohort_args=()
@@ -64,13 +68,13 @@ echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//
 echo "- cohort: ${cohort:-synthetic}; thread counts: $threads; $steps timed steps after $warmup; rounds: $rounds"
 echo "- clock: $clock; OMP_WAIT_POLICY: ${OMP_WAIT_POLICY:-unset}"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- PyTorch side: $(python3 "$root/bench/nlammr/nlammr_bench_torch.py" --describe)"
+echo "- PyTorch side: $("$python" "$root/bench/nlammr/nlammr_bench_torch.py" --describe)"
 
 "$bench" "${cohort_args[@]}" --layout-out "$work/layout.json"
 for round in $(seq "$rounds"); do
   for t in ${threads//,/ }; do
     "$bench" "${cohort_args[@]}" --threads "$t" --steps "$steps" --warmup "$warmup" >> "$work/results.jsonl"
-    python3 "$root/bench/nlammr/nlammr_bench_torch.py" --layout "$work/layout.json" --threads "$t" \
+    "$python" "$root/bench/nlammr/nlammr_bench_torch.py" --layout "$work/layout.json" --threads "$t" \
       --steps "$steps" --warmup "$warmup" >> "$work/results.jsonl"
   done
 done

@@ -12,6 +12,11 @@ Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool w
   if (with_bias) bias = register_parameter("bias", rand_uniform({out_features}, -bound, bound, gen, dtype));
 }
 
+Linear::Linear(int64_t in_features, int64_t out_features, bool with_bias, DType dtype) {
+  weight = register_parameter("weight", Tensor::zeros({out_features, in_features}, dtype));
+  if (with_bias) bias = register_parameter("bias", Tensor::zeros({out_features}, dtype));
+}
+
 LayerNorm::LayerNorm(int64_t features, double eps, DType dtype) : eps(eps) {
   weight = register_parameter("weight", Tensor::ones({features}, dtype));
   bias = register_parameter("bias", Tensor::zeros({features}, dtype));
@@ -19,6 +24,10 @@ LayerNorm::LayerNorm(int64_t features, double eps, DType dtype) : eps(eps) {
 
 Embedding::Embedding(int64_t num, int64_t dim, Generator& gen, DType dtype) {
   weight = register_parameter("weight", randn({num, dim}, gen, dtype));
+}
+
+Embedding::Embedding(int64_t num, int64_t dim, DType dtype) {
+  weight = register_parameter("weight", Tensor::zeros({num, dim}, dtype));
 }
 
 BatchNorm1d::BatchNorm1d(int64_t features, double eps, double momentum, DType dtype)

@@ -16,6 +16,9 @@ class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias = true,
          DType dtype = DType::Float32);
+  // Zero weights, for a layer whose values come from a checkpoint (no random
+  // draws that would be overwritten anyway).
+  Linear(int64_t in_features, int64_t out_features, bool bias, DType dtype);
   Tensor forward(const Tensor& x) const { return linear(x, weight, bias); }
 
   Tensor weight;  // [out, in]
@@ -35,6 +38,8 @@ class LayerNorm : public Module {
 class Embedding : public Module {
  public:
   Embedding(int64_t num, int64_t dim, Generator& gen, DType dtype = DType::Float32);
+  // A zero table, for one whose values come from a checkpoint.
+  Embedding(int64_t num, int64_t dim, DType dtype);
   Tensor forward(const Tensor& ids) const { return embedding(weight, ids); }
 
   Tensor weight;

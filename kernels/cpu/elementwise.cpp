@@ -103,7 +103,16 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
         const T s = y[0];  // a row broadcast against a scalar (bias, scale)
         switch (op) {
           case BinaryOp::Add: for (int64_t i = 0; i < count; ++i) o[i] = x[i] + s; return;
+          case BinaryOp::Sub: for (int64_t i = 0; i < count; ++i) o[i] = x[i] - s; return;
           case BinaryOp::Mul: for (int64_t i = 0; i < count; ++i) o[i] = x[i] * s; return;
+          default: break;
+        }
+      } else if (step[0] == 1 && step[1] == 0 && step[2] == 1) {
+        const T s = x[0];  // a scalar against a row, as the GIN's (1 + eps) * x
+        switch (op) {
+          case BinaryOp::Add: for (int64_t i = 0; i < count; ++i) o[i] = s + y[i]; return;
+          case BinaryOp::Sub: for (int64_t i = 0; i < count; ++i) o[i] = s - y[i]; return;
+          case BinaryOp::Mul: for (int64_t i = 0; i < count; ++i) o[i] = s * y[i]; return;
           default: break;
         }
       }

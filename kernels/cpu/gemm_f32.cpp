@@ -26,21 +26,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "kernels/cpu/gemm_f32_microkernel.h"
-
-#if defined(__AVX2__)
-#include <immintrin.h>
-#endif
 
 namespace nlammr::cpu {
 namespace {
 
-using gemm_f32_detail::kMR;
-using gemm_f32_detail::kNR;
 using gemm_f32_detail::MicroKernel;
 
-// Block sizes, for a core with a 32 KiB L1 data cache and a 512 KiB L2
+// Block sizes (the micro-tile, MR x NR, is the kernel's: 6 x 16 or 12 x 32),
+// for a core with a 32 KiB L1 data cache and a 512 KiB L2
 // (AMD Zen 2/3; Intel cores since Skylake have 32-48 KiB / 1-2 MiB, which
 // these sizes also fit):
 //   kKC = 256: the B micro-panel, kKC x kNR floats = 16 KiB, fills half of L1,
@@ -60,8 +57,7 @@ using gemm_f32_detail::MicroKernel;
 constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 144;
 constexpr int64_t kNC = 3072;
-static_assert(kMC % kMR == 0 && kNC % kNR == 0, "block sizes must be whole micro-panels");
-static_assert(kMR == 6, "pack_a walks six rows side by side");
+static_assert(kMC % 6 == 0 && kMC % 12 == 0 && kNC % 32 == 0, "block sizes must be whole micro-panels");
 
 // A product with fewer multiply-adds than this runs on one thread: waking the
 // other threads (tens of microseconds with a passive wait policy) would cost
@@ -113,6 +109,7 @@ struct Operands {
 // can always compute a full kMR rows; those results are never stored.
 //
 // This version is for op(A) = A, whose rows are contiguous along p.
+template <int64_t kMR>
 NLAMMR_GEMM_NOINLINE void pack_a_rows(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
                                       float* dst) {
   for (int64_t ir = 0; ir < mc; ir += kMR, dst += kMR * kc) {
@@ -124,15 +121,14 @@ NLAMMR_GEMM_NOINLINE void pack_a_rows(const Operands& op, int64_t i0, int64_t mc
       // kMR rows down, too short a stream for the hardware prefetcher, and
       // without this the packing of A took 10% of a [4096, 384] x [384, 384]
       // product instead of 6%.
-      const float* r0 = op.a + (i0 + ir) * op.lda + p0;
-      const float *r1 = r0 + op.lda, *r2 = r1 + op.lda, *r3 = r2 + op.lda, *r4 = r3 + op.lda,
-                  *r5 = r4 + op.lda;
+      const float* rows[kMR];
+      for (int64_t i = 0; i < kMR; ++i) rows[i] = op.a + (i0 + ir + i) * op.lda + p0;
       const int64_t next_panel = kMR * op.lda;
       for (int64_t p = 0; p < kc; ++p) {
         if (p % 16 == 0)
-          for (const float* r : {r0, r1, r2, r3, r4, r5}) __builtin_prefetch(r + next_panel + p);
+          for (int64_t i = 0; i < kMR; ++i) __builtin_prefetch(rows[i] + next_panel + p);
         float* out = dst + p * kMR;
-        out[0] = r0[p], out[1] = r1[p], out[2] = r2[p], out[3] = r3[p], out[4] = r4[p], out[5] = r5[p];
+        for (int64_t i = 0; i < kMR; ++i) out[i] = rows[i][p];
       }
     } else {  // the last, partial panel
       for (int64_t i = 0; i < mr; ++i) {
@@ -148,6 +144,7 @@ NLAMMR_GEMM_NOINLINE void pack_a_rows(const Operands& op, int64_t i0, int64_t mc
 // The same packing for op(A) = Aᵀ, A stored k x m: row p of the stored
 // matrix is column p of op(A), contiguous along i. Reading it whole (mc
 // floats) and dealing it out to the panels reads memory in order.
+template <int64_t kMR>
 NLAMMR_GEMM_NOINLINE void pack_a_transposed(const Operands& op, int64_t i0, int64_t mc, int64_t p0,
                                             int64_t kc, float* dst) {
   for (int64_t p = 0; p < kc; ++p) {
@@ -171,6 +168,7 @@ NLAMMR_GEMM_NOINLINE void pack_a_transposed(const Operands& op, int64_t i0, int6
 // jumps a whole row ahead, a pattern the hardware prefetcher follows less
 // well; gemm_block does that only for short products, where each panel is
 // packed just before use.)
+template <int64_t kNR>
 NLAMMR_GEMM_NOINLINE void pack_b_rows(const Operands& op, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
                                       float* dst) {
   for (int64_t p = 0; p < kc; ++p) {
@@ -184,13 +182,14 @@ NLAMMR_GEMM_NOINLINE void pack_b_rows(const Operands& op, int64_t p0, int64_t kc
   }
 }
 
-#if defined(__AVX2__)
-// dst[q * 16 + r] = src[r * ld + q] for r, q < 8: an 8 x 8 block of the
+#if NLAMMR_GEMM_X86
+// dst[q * kNR + r] = src[r * ld + q] for r, q < 8: an 8 x 8 block of the
 // stored Bᵀ turned into 8 rows of a B micro-panel, with eight vector loads,
 // 24 shuffles and eight vector stores instead of 64 scalar loads and stores.
 // Pure data movement: the values, and so the results, are those of the
 // scalar copy.
-inline void transpose_8x8_into_panel(const float* src, int64_t ld, float* dst) {
+template <int64_t kNR>
+NLAMMR_TARGET_AVX2 inline void transpose_8x8_into_panel(const float* src, int64_t ld, float* dst) {
   const __m256 r0 = _mm256_loadu_ps(src + 0 * ld), r1 = _mm256_loadu_ps(src + 1 * ld);
   const __m256 r2 = _mm256_loadu_ps(src + 2 * ld), r3 = _mm256_loadu_ps(src + 3 * ld);
   const __m256 r4 = _mm256_loadu_ps(src + 4 * ld), r5 = _mm256_loadu_ps(src + 5 * ld);
@@ -227,19 +226,22 @@ inline void transpose_8x8_into_panel(const float* src, int64_t ld, float* dst) {
 // through 8 x 8 transposes where AVX2 is available: the scalar copy writes
 // every float to a different cache line of the panel, and took a third of
 // the time of a [32, 768] x [768, 768] product.
+//
+// `vector` says the CPU has AVX2 (true whenever an AVX2 or AVX-512 kernel
+// runs): data movement only, so it changes no result.
+template <int64_t kNR>
 NLAMMR_GEMM_NOINLINE void pack_b_transposed(const Operands& op, int64_t p0, int64_t kc, int64_t j0,
-                                            int64_t nc, float* dst) {
+                                            int64_t nc, float* dst, bool vector) {
+  static_assert(kNR % 8 == 0, "8 x 8 transposes fill one row of a micro-panel");
   for (int64_t jr = 0; jr < nc; jr += kNR, dst += kNR * kc) {
     const int64_t nr = std::min(kNR, nc - jr);
     const float* cols = op.b + (j0 + jr) * op.ldb + p0;  // stored row j0 + jr, from column p0
     int64_t p_done = 0;
-#if defined(__AVX2__)
-    static_assert(kNR == 16, "two 8 x 8 transposes fill one row of a micro-panel");
-    if (nr == kNR) {
-      for (; p_done + 8 <= kc; p_done += 8) {
-        transpose_8x8_into_panel(cols + p_done, op.ldb, dst + p_done * kNR);
-        transpose_8x8_into_panel(cols + 8 * op.ldb + p_done, op.ldb, dst + p_done * kNR + 8);
-      }
+#if NLAMMR_GEMM_X86
+    if (vector && nr == kNR) {
+      for (; p_done + 8 <= kc; p_done += 8)
+        for (int64_t q = 0; q < kNR; q += 8)
+          transpose_8x8_into_panel<kNR>(cols + q * op.ldb + p_done, op.ldb, dst + p_done * kNR + q);
     }
 #endif
     for (int64_t j = 0; j < nr; ++j)
@@ -259,6 +261,7 @@ NLAMMR_GEMM_NOINLINE void pack_b_transposed(const Operands& op, int64_t p0, int6
 // is copied in, updated and copied back. The arithmetic is exactly that of a
 // full tile, so an element's value does not depend on whether the split
 // between threads put it at an edge.
+template <int64_t kMR, int64_t kNR>
 void macro_kernel(MicroKernel micro_kernel, int64_t mc, int64_t nc, int64_t kc, const float* packed_a,
                   const float* packed_b, float alpha, float beta, float* c, int64_t ldc) {
   alignas(64) float scratch[kMR * kNR];
@@ -283,7 +286,8 @@ void macro_kernel(MicroKernel micro_kernel, int64_t mc, int64_t nc, int64_t kc, 
 
 // The five loops around the micro-kernel, for the block C[row0 : row0+rows,
 // col0 : col0+cols] of one product (c points at C[0][0], row stride ldc).
-void gemm_block(MicroKernel micro_kernel, const Operands& op, int64_t k, float alpha, float beta, float* c,
+template <int64_t kMR, int64_t kNR>
+void gemm_block(MicroKernel micro_kernel, bool vector, const Operands& op, int64_t k, float alpha, float beta, float* c,
                 int64_t ldc, int64_t row0, int64_t rows, int64_t col0, int64_t cols) {
   thread_local PackBuffer buffer_a, buffer_b;
   float* packed_a = buffer_a.get(kMC * kKC);
@@ -297,8 +301,8 @@ void gemm_block(MicroKernel micro_kernel, const Operands& op, int64_t k, float a
       const int64_t kc = std::min(kKC, k - pc);
       const float beta_slice = pc == 0 ? beta : 1.0f;
       auto pack_b = [&](int64_t j0, int64_t width) {
-        if (op.trans_b) pack_b_transposed(op, pc, kc, j0, width, packed_b);
-        else pack_b_rows(op, pc, kc, j0, width, packed_b);
+        if (op.trans_b) pack_b_transposed<kNR>(op, pc, kc, j0, width, packed_b, vector);
+        else pack_b_rows<kNR>(op, pc, kc, j0, width, packed_b);
       };
       if (rows <= kMC) {
         // One block of A only (a short product, as at batch 1): each B
@@ -306,12 +310,12 @@ void gemm_block(MicroKernel micro_kernel, const Operands& op, int64_t k, float a
         // instead of packing the whole panel first and reading it back from
         // L2 or L3. The same micro-kernel calls in the same order of k, so
         // the same bits.
-        if (op.trans_a) pack_a_transposed(op, row0, rows, pc, kc, packed_a);
-        else pack_a_rows(op, row0, rows, pc, kc, packed_a);
+        if (op.trans_a) pack_a_transposed<kMR>(op, row0, rows, pc, kc, packed_a);
+        else pack_a_rows<kMR>(op, row0, rows, pc, kc, packed_a);
         for (int64_t jr = jc; jr < jc + nc; jr += kNR) {
           const int64_t nr = std::min(kNR, jc + nc - jr);
           pack_b(jr, nr);
-          macro_kernel(micro_kernel, rows, nr, kc, packed_a, packed_b, alpha, beta_slice, c + row0 * ldc + jr,
+          macro_kernel<kMR, kNR>(micro_kernel, rows, nr, kc, packed_a, packed_b, alpha, beta_slice, c + row0 * ldc + jr,
                        ldc);
         }
         continue;
@@ -319,10 +323,10 @@ void gemm_block(MicroKernel micro_kernel, const Operands& op, int64_t k, float a
       pack_b(jc, nc);
       for (int64_t ic = row0; ic < row0 + rows; ic += kMC) {  // loop 3: mc-tall blocks of A and C
         const int64_t mc = std::min(kMC, row0 + rows - ic);
-        if (op.trans_a) pack_a_transposed(op, ic, mc, pc, kc, packed_a);
-        else pack_a_rows(op, ic, mc, pc, kc, packed_a);
+        if (op.trans_a) pack_a_transposed<kMR>(op, ic, mc, pc, kc, packed_a);
+        else pack_a_rows<kMR>(op, ic, mc, pc, kc, packed_a);
         // Loops 2 and 1 (over micro-panels) and the micro-kernel.
-        macro_kernel(micro_kernel, mc, nc, kc, packed_a, packed_b, alpha, beta_slice, c + ic * ldc + jc, ldc);
+        macro_kernel<kMR, kNR>(micro_kernel, mc, nc, kc, packed_a, packed_b, alpha, beta_slice, c + ic * ldc + jc, ldc);
       }
     }
   }
@@ -336,25 +340,10 @@ void scale_only(const GemmDesc& d, float* c) {
   }
 }
 
-// The kernel `kernel` stands for in this build. (A call through a pointer
-// costs nothing measurable: each call is a few hundred cycles of work.)
-MicroKernel select(GemmF32Kernel kernel) {
-#if defined(__AVX2__) && defined(__FMA__)
-  if (kernel == GemmF32Kernel::Best) return gemm_f32_detail::micro_kernel_avx2;
-#endif
-  return gemm_f32_detail::micro_kernel_portable;
-}
-
-}  // namespace
-
-const char* gemm_f32_kernel_name(GemmF32Kernel kernel) {
-  const bool avx2 = gemm_f32_detail::kHaveAvx2Kernel && kernel == GemmF32Kernel::Best;
-  return avx2 ? "avx2-fma 6x16" : "portable 6x16";
-}
-
-void gemm_f32(const GemmDesc& d, const float* a, const float* b, float* c, GemmF32Kernel kernel) {
-  if (d.batch == 0 || d.m == 0 || d.n == 0) return;
-  if (d.k == 0) return scale_only(d, c);
+// The loop nest and the split between threads for one micro-kernel.
+template <int64_t kMR, int64_t kNR>
+void run_gemm(const GemmDesc& d, const float* a, const float* b, float* c, MicroKernel micro_kernel,
+              bool vector) {
   const float alpha = static_cast<float>(d.alpha), beta = static_cast<float>(d.beta);
 
   // Threads: the work is cut into tasks, each a rectangle of C of one batch
@@ -373,7 +362,6 @@ void gemm_f32(const GemmDesc& d, const float* a, const float* b, float* c, GemmF
   const int64_t task_cols = round_up(ceil_div(d.n, col_splits), kNR);
   const int64_t row_tasks = ceil_div(d.m, task_rows), col_tasks = ceil_div(d.n, task_cols);
   const int64_t tasks = d.batch * row_tasks * col_tasks;
-  const MicroKernel micro_kernel = select(kernel);
 
 #pragma omp parallel for schedule(static) if (threads > 1 && tasks > 1)
   for (int64_t t = 0; t < tasks; ++t) {
@@ -381,8 +369,88 @@ void gemm_f32(const GemmDesc& d, const float* a, const float* b, float* c, GemmF
     const int64_t row0 = (t / col_tasks) % row_tasks * task_rows, col0 = t % col_tasks * task_cols;
     const Operands op{a + e * d.stride_a, b + e * d.stride_b, d.trans_a ? d.m : d.k, d.trans_b ? d.k : d.n,
                       d.trans_a, d.trans_b};
-    gemm_block(micro_kernel, op, d.k, alpha, beta, c + e * d.stride_c, d.n, row0,
-               std::min(task_rows, d.m - row0), col0, std::min(task_cols, d.n - col0));
+    gemm_block<kMR, kNR>(micro_kernel, vector, op, d.k, alpha, beta, c + e * d.stride_c, d.n, row0,
+                         std::min(task_rows, d.m - row0), col0, std::min(task_cols, d.n - col0));
+  }
+}
+
+// The variant NLAMMR_CPU_KERNELS asks for, or the widest the CPU has. Read
+// once: every product of a process uses the same kernel, so its results do
+// not change halfway through a run.
+GemmF32Kernel resolve_best() {
+  const char* env = std::getenv("NLAMMR_CPU_KERNELS");
+  if (env && *env) {
+    const GemmF32Kernel forced = parse_gemm_f32_kernel(env);
+    if (!gemm_f32_kernel_available(forced))
+      throw std::runtime_error(std::string("NLAMMR_CPU_KERNELS=") + env +
+                               ": this CPU (or this build) cannot run that kernel");
+    return forced;
+  }
+  if (gemm_f32_kernel_available(GemmF32Kernel::Avx512)) return GemmF32Kernel::Avx512;
+  if (gemm_f32_kernel_available(GemmF32Kernel::Avx2)) return GemmF32Kernel::Avx2;
+  return GemmF32Kernel::Portable;
+}
+
+}  // namespace
+
+GemmF32Kernel parse_gemm_f32_kernel(const std::string& name) {
+  if (name == "portable") return GemmF32Kernel::Portable;
+  if (name == "avx2") return GemmF32Kernel::Avx2;
+  if (name == "avx512") return GemmF32Kernel::Avx512;
+  throw std::invalid_argument("NLAMMR_CPU_KERNELS='" + name + "': expected portable, avx2 or avx512");
+}
+
+bool gemm_f32_kernel_available(GemmF32Kernel kernel) {
+  switch (kernel) {
+    case GemmF32Kernel::Best:
+    case GemmF32Kernel::Portable: return true;
+#if NLAMMR_GEMM_X86
+    case GemmF32Kernel::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case GemmF32Kernel::Avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    case GemmF32Kernel::Avx2:
+    case GemmF32Kernel::Avx512: return false;
+#endif
+  }
+  return false;
+}
+
+GemmF32Kernel gemm_f32_selected_kernel() {
+  static const GemmF32Kernel selected = resolve_best();
+  return selected;
+}
+
+std::vector<GemmF32Kernel> gemm_f32_available_kernels() {
+  std::vector<GemmF32Kernel> out;
+  for (GemmF32Kernel k : {GemmF32Kernel::Portable, GemmF32Kernel::Avx2, GemmF32Kernel::Avx512})
+    if (gemm_f32_kernel_available(k)) out.push_back(k);
+  return out;
+}
+
+const char* gemm_f32_kernel_name(GemmF32Kernel kernel) {
+  if (kernel == GemmF32Kernel::Best) kernel = gemm_f32_selected_kernel();
+  switch (kernel) {
+    case GemmF32Kernel::Avx512: return "avx512 12x32";
+    case GemmF32Kernel::Avx2: return "avx2-fma 6x16";
+    default: return "portable 6x16";
+  }
+}
+
+void gemm_f32(const GemmDesc& d, const float* a, const float* b, float* c, GemmF32Kernel kernel) {
+  if (d.batch == 0 || d.m == 0 || d.n == 0) return;
+  if (d.k == 0) return scale_only(d, c);
+  if (kernel == GemmF32Kernel::Best) kernel = gemm_f32_selected_kernel();
+  else if (!gemm_f32_kernel_available(kernel))
+    throw std::runtime_error(std::string("gemm_f32: the ") + gemm_f32_kernel_name(kernel) +
+                             " kernel cannot run on this CPU");
+  switch (kernel) {
+#if NLAMMR_GEMM_X86
+    case GemmF32Kernel::Avx512:
+      return run_gemm<12, 32>(d, a, b, c, gemm_f32_detail::micro_kernel_avx512, true);
+    case GemmF32Kernel::Avx2: return run_gemm<6, 16>(d, a, b, c, gemm_f32_detail::micro_kernel_avx2, true);
+#endif
+    default: return run_gemm<6, 16>(d, a, b, c, gemm_f32_detail::micro_kernel_portable<6, 16>, false);
   }
 }
 

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <new>
 
+#include "kernels/cpu/buffer_cache.h"
 #include "kernels/cpu/cpu_backend.h"
 
 namespace nlammr {
@@ -11,15 +12,19 @@ Backend& cpu_backend() {
   return backend;
 }
 
-// 64-byte alignment: a cache line, and what AVX-512 loads like best.
-void* CpuBackend::allocate(size_t nbytes) {
-  const size_t rounded = (nbytes + 63) / 64 * 64;
-  void* ptr = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (!ptr) throw std::bad_alloc();
-  return ptr;
+namespace {
+// Never destroyed: tensors held by static objects may be freed after main
+// returns, and must find the cache still there.
+cpu::BufferCache& buffer_cache() {
+  static cpu::BufferCache* cache = new cpu::BufferCache;
+  return *cache;
 }
+}  // namespace
 
-void CpuBackend::deallocate(void* ptr, size_t) { std::free(ptr); }
+// 64-byte aligned; large blocks are reused (kernels/cpu/buffer_cache.h).
+void* CpuBackend::allocate(size_t nbytes) { return buffer_cache().allocate(nbytes); }
+
+void CpuBackend::deallocate(void* ptr, size_t nbytes) { buffer_cache().deallocate(ptr, nbytes); }
 
 void CpuBackend::copy_bytes(void* dst, const void* src, size_t nbytes, CopyKind) {
   if (nbytes) std::memcpy(dst, src, nbytes);

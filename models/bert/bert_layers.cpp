@@ -8,15 +8,6 @@ namespace nlammr {
 
 // ---- small parameter holders ---------------------------------------------------
 
-BertLinear::BertLinear(int64_t in_features, int64_t out_features, DType dtype) {
-  weight = register_parameter("weight", Tensor::zeros({out_features, in_features}, dtype));
-  bias = register_parameter("bias", Tensor::zeros({out_features}, dtype));
-}
-
-BertTable::BertTable(int64_t num, int64_t dim, DType dtype) {
-  weight = register_parameter("weight", Tensor::zeros({num, dim}, dtype));
-}
-
 Tensor BertDropout::apply(const Tensor& x, bool training) const {
   if (!training || !gen_ || p_ <= 0.0) return x;
   return dropout(x, p_, true, *gen_);
@@ -37,11 +28,11 @@ BertEmbeddings::BertEmbeddings(const BertConfig& config, DType dtype, BertDropou
     : dropout_(std::move(dropout)) {
   const int64_t H = config.hidden_size;
   word_embeddings =
-      register_module("word_embeddings", std::make_shared<BertTable>(config.vocab_size, H, dtype));
+      register_module("word_embeddings", std::make_shared<nn::Embedding>(config.vocab_size, H, dtype));
   position_embeddings = register_module(
-      "position_embeddings", std::make_shared<BertTable>(config.max_position_embeddings, H, dtype));
+      "position_embeddings", std::make_shared<nn::Embedding>(config.max_position_embeddings, H, dtype));
   token_type_embeddings =
-      register_module("token_type_embeddings", std::make_shared<BertTable>(config.type_vocab_size, H, dtype));
+      register_module("token_type_embeddings", std::make_shared<nn::Embedding>(config.type_vocab_size, H, dtype));
   norm = register_module("LayerNorm", std::make_shared<nn::LayerNorm>(H, config.layer_norm_eps, dtype));
 }
 
@@ -63,9 +54,9 @@ Tensor BertEmbeddings::forward(const Tensor& input_ids, const Tensor& token_type
 BertSelfAttention::BertSelfAttention(const BertConfig& config, DType dtype)
     : heads_(config.num_attention_heads), head_dim_(config.head_dim()) {
   const int64_t H = config.hidden_size;
-  query = register_module("query", std::make_shared<BertLinear>(H, H, dtype));
-  key = register_module("key", std::make_shared<BertLinear>(H, H, dtype));
-  value = register_module("value", std::make_shared<BertLinear>(H, H, dtype));
+  query = register_module("query", std::make_shared<nn::Linear>(H, H, true, dtype));
+  key = register_module("key", std::make_shared<nn::Linear>(H, H, true, dtype));
+  value = register_module("value", std::make_shared<nn::Linear>(H, H, true, dtype));
 }
 
 Tensor BertSelfAttention::split_heads(const Tensor& x) const {
@@ -90,11 +81,11 @@ BertLayer::BertLayer(const BertConfig& config, DType dtype, const BertDropout& d
   const int64_t H = config.hidden_size, I = config.intermediate_size;
   const double eps = config.layer_norm_eps;
   self_attention = register_module("attention.self", std::make_shared<BertSelfAttention>(config, dtype));
-  attention_dense = register_module("attention.output.dense", std::make_shared<BertLinear>(H, H, dtype));
+  attention_dense = register_module("attention.output.dense", std::make_shared<nn::Linear>(H, H, true, dtype));
   attention_norm =
       register_module("attention.output.LayerNorm", std::make_shared<nn::LayerNorm>(H, eps, dtype));
-  intermediate = register_module("intermediate.dense", std::make_shared<BertLinear>(H, I, dtype));
-  output_dense = register_module("output.dense", std::make_shared<BertLinear>(I, H, dtype));
+  intermediate = register_module("intermediate.dense", std::make_shared<nn::Linear>(H, I, true, dtype));
+  output_dense = register_module("output.dense", std::make_shared<nn::Linear>(I, H, true, dtype));
   output_norm = register_module("output.LayerNorm", std::make_shared<nn::LayerNorm>(H, eps, dtype));
 }
 
@@ -110,7 +101,7 @@ Tensor BertLayer::forward(const Tensor& x, const Tensor& key_mask) const {
 // ---- pooler ---------------------------------------------------------------------------------
 
 BertPooler::BertPooler(int64_t hidden_size, DType dtype) {
-  dense = register_module("dense", std::make_shared<BertLinear>(hidden_size, hidden_size, dtype));
+  dense = register_module("dense", std::make_shared<nn::Linear>(hidden_size, hidden_size, true, dtype));
 }
 
 Tensor BertPooler::forward(const Tensor& hidden) const {

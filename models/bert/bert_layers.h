@@ -23,23 +23,6 @@
 
 namespace nlammr {
 
-// y = x·Wᵀ + b with W [out, in] (torch.nn.Linear's layout, which checkpoints use).
-class BertLinear : public nn::Module {
- public:
-  BertLinear(int64_t in_features, int64_t out_features, DType dtype);
-  Tensor forward(const Tensor& x) const { return linear(x, weight, bias); }
-
-  Tensor weight;  // [out, in]
-  Tensor bias;    // [out]
-};
-
-// A lookup table [num, dim] (torch.nn.Embedding's "weight").
-class BertTable : public nn::Module {
- public:
-  BertTable(int64_t num, int64_t dim, DType dtype);
-  Tensor weight;
-};
-
 // Optional hidden-state dropout, active only in training mode and only when a
 // generator was given (inference never needs one).
 class BertDropout {
@@ -59,7 +42,7 @@ class BertEmbeddings : public nn::Module {
   // undefined (every token in segment 0). Returns [B, S, H].
   Tensor forward(const Tensor& input_ids, const Tensor& token_type_ids) const;
 
-  std::shared_ptr<BertTable> word_embeddings, position_embeddings, token_type_embeddings;
+  std::shared_ptr<nn::Embedding> word_embeddings, position_embeddings, token_type_embeddings;
   std::shared_ptr<nn::LayerNorm> norm;  // "LayerNorm"
 
  private:
@@ -80,7 +63,7 @@ class BertSelfAttention : public nn::Module {
   // x [B, S, H], key_mask [B, S] (nonzero = real token) -> [B, S, H]
   Tensor forward(const Tensor& x, const Tensor& key_mask) const;
 
-  std::shared_ptr<BertLinear> query, key, value;
+  std::shared_ptr<nn::Linear> query, key, value;
 
  private:
   // [B, S, H] -> [B, nh, S, hd], packed.
@@ -98,10 +81,10 @@ class BertLayer : public nn::Module {
   Tensor forward(const Tensor& x, const Tensor& key_mask) const;
 
   std::shared_ptr<BertSelfAttention> self_attention;  // "attention.self"
-  std::shared_ptr<BertLinear> attention_dense;        // "attention.output.dense"
+  std::shared_ptr<nn::Linear> attention_dense;        // "attention.output.dense"
   std::shared_ptr<nn::LayerNorm> attention_norm;      // "attention.output.LayerNorm"
-  std::shared_ptr<BertLinear> intermediate;           // "intermediate.dense"
-  std::shared_ptr<BertLinear> output_dense;           // "output.dense"
+  std::shared_ptr<nn::Linear> intermediate;           // "intermediate.dense"
+  std::shared_ptr<nn::Linear> output_dense;           // "output.dense"
   std::shared_ptr<nn::LayerNorm> output_norm;         // "output.LayerNorm"
 
  private:
@@ -116,7 +99,7 @@ class BertPooler : public nn::Module {
   BertPooler(int64_t hidden_size, DType dtype);
   Tensor forward(const Tensor& hidden) const;
 
-  std::shared_ptr<BertLinear> dense;
+  std::shared_ptr<nn::Linear> dense;
 };
 
 // The feed-forward activation named by config.json.

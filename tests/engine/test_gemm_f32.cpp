@@ -1,8 +1,9 @@
 // The engine's own float32 GEMM (kernels/cpu/gemm_f32.cpp) against a naive
 // float64 product, for shapes that end in partial micro-tiles and partial
 // cache blocks, all transpose combinations, alpha/beta, batches with shared
-// operands, and 1, 2 or 4 threads. Both micro-kernels are checked: the one
-// this build selects (AVX2/FMA where available) and the portable one.
+// operands, and 1, 2 or 4 threads. Every micro-kernel the CPU can run is
+// checked (portable everywhere; AVX2 + FMA and AVX-512 where present), and
+// where both vector kernels run, that they give the same bits.
 //
 // Two kinds of input:
 //  - small integers: every product and partial sum is an integer far below
@@ -18,6 +19,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,11 +34,11 @@ struct Dims {
   int64_t m, n, k;
 };
 
-// Shapes around the kernel's sizes: micro-tile 6 x 16, blocks kc = 256,
-// mc = 144, nc = 3072.
+// Shapes around the kernels' sizes: micro-tiles 6 x 16 and 12 x 32, blocks
+// kc = 256, mc = 144, nc = 3072.
 const std::vector<Dims> kShapes = {
-    {1, 1, 1},    {7, 17, 3},    {6, 16, 256},  {5, 15, 257}, {13, 33, 1},
-    {145, 40, 9}, {12, 3073, 5}, {37, 29, 600}, {150, 70, 513},
+    {1, 1, 1},    {7, 17, 3},    {6, 16, 256},  {5, 15, 257},  {13, 33, 1},  {12, 32, 7},
+    {11, 31, 40}, {25, 65, 30},  {145, 40, 9},  {12, 3073, 5}, {37, 29, 600}, {150, 70, 513},
 };
 
 // The stored operands of one product: A is m x k (k x m when transposed), B
@@ -116,7 +118,8 @@ std::string describe(Dims s, bool ta, bool tb, GemmF32Kernel kernel) {
          (tb ? " Bᵀ" : " B") + " " + cpu::gemm_f32_kernel_name(kernel);
 }
 
-const GemmF32Kernel kKernels[] = {GemmF32Kernel::Best, GemmF32Kernel::Portable};
+// Every kernel this CPU can run; Best is one of them.
+const std::vector<GemmF32Kernel> kKernels = cpu::gemm_f32_available_kernels();
 
 }  // namespace
 
@@ -238,4 +241,36 @@ TEST_CASE("gemm_f32 gives identical bits on 1, 2 and 4 threads") {
       CHECK(results[0] == results[2]);
       CHECK(results[0] != p.c);  // C was actually computed
     }
+}
+
+TEST_CASE("the AVX2 and AVX-512 kernels give identical bits, so a binary computes the same on either CPU") {
+  // Only where the CPU runs both; elsewhere there is one vector kernel and
+  // nothing to compare.
+  if (!cpu::gemm_f32_kernel_available(GemmF32Kernel::Avx2) ||
+      !cpu::gemm_f32_kernel_available(GemmF32Kernel::Avx512))
+    return;
+  for (Dims s : kShapes)
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) {
+        CAPTURE(describe(s, ta, tb, GemmF32Kernel::Avx512));
+        Problem p = make_problem(s, ta, tb, 2, false, 21);
+        for (double beta : {0.0, 1.0, -0.6}) {
+          p.d.alpha = 0.9, p.d.beta = beta;
+          std::vector<float> c2 = p.c, c512 = p.c;
+          cpu::gemm_f32(p.d, p.a.data(), p.b.data(), c2.data(), GemmF32Kernel::Avx2);
+          cpu::gemm_f32(p.d, p.a.data(), p.b.data(), c512.data(), GemmF32Kernel::Avx512);
+          CHECK(c2 == c512);
+        }
+      }
+}
+
+TEST_CASE("NLAMMR_CPU_KERNELS names a kernel; anything else is an error that says what is allowed") {
+  CHECK(cpu::parse_gemm_f32_kernel("portable") == GemmF32Kernel::Portable);
+  CHECK(cpu::parse_gemm_f32_kernel("avx2") == GemmF32Kernel::Avx2);
+  CHECK(cpu::parse_gemm_f32_kernel("avx512") == GemmF32Kernel::Avx512);
+  CHECK_THROWS_WITH_AS(cpu::parse_gemm_f32_kernel("sse"),
+                       doctest::Contains("expected portable, avx2 or avx512"), std::invalid_argument);
+  // The selected kernel is one the CPU can run, and the portable one always is.
+  CHECK(cpu::gemm_f32_kernel_available(cpu::gemm_f32_selected_kernel()));
+  CHECK(cpu::gemm_f32_kernel_available(GemmF32Kernel::Portable));
 }
