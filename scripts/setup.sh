@@ -7,6 +7,9 @@
 #
 #   scripts/setup.sh            dependencies + model + build
 #   scripts/setup.sh --deps     dependencies + model, no build (what the test script needs)
+#   scripts/setup.sh --test-tools   also what some tests use when present: headless
+#                               Chromium (renders `nlammr report` pages) and the
+#                               tensorboard Python package in .venv (reads the event files)
 #   scripts/setup.sh --bench    also PyTorch (CPU) and transformers in .venv, the references
 #                               of bench/nlammr and bench/bert (python3 -m pip; a few GB)
 #
@@ -15,12 +18,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
+test_tools=0
 bench=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
+    --test-tools) test_tools=1 ;;
     --bench) bench=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -30,8 +35,12 @@ APT_PACKAGES=(
   libeigen3-dev libcli11-dev doctest-dev nlohmann-json3-dev zlib1g-dev
   libopenbabel-dev libutf8proc-dev
   libopenmpi-dev openmpi-bin time
+  libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
 )
+# With --test-tools: the browser the report test renders pages with.
+TEST_APT_PACKAGES=(chromium)
+[ "$test_tools" -eq 1 ] && APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -91,6 +100,13 @@ print(os.path.dirname(spec.origin))')
 }
 
 install_default_model
+
+# TensorBoard's own reader, for the test that lists the event files with it.
+TENSORBOARD_PACKAGE="tensorboard==2.21.0"
+if [ "$test_tools" -eq 1 ] && ! .venv/bin/python -c 'import tensorboard' >/dev/null 2>&1; then
+  echo "setup: installing $TENSORBOARD_PACKAGE into .venv"
+  .venv/bin/python -m pip install -q "$TENSORBOARD_PACKAGE"
+fi
 
 # The benchmarks' references. PyTorch's CPU-only wheels come from its own
 # index; where that cannot be reached, PyPI's wheel (with its CUDA libraries)

@@ -3,7 +3,7 @@
 # test suite through CTest. This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --deps
+scripts/setup.sh --deps --test-tools
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DNLAMMR_BUILD_TESTS=ON
 cmake --build build-test -j "$jobs"

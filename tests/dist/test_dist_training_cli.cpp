@@ -123,7 +123,7 @@ TEST_CASE("two ranks train the model one process trains, the same bits on a reru
     std::vector<std::string> files;
     for (const auto& entry : fs::directory_iterator(tmp.path() + "/two")) files.push_back(entry.path().filename());
     std::sort(files.begin(), files.end());
-    CHECK(files == std::vector<std::string>{"best.safetensors", "last.safetensors", "metrics.jsonl", "run.json"});
+    CHECK(files == std::vector<std::string>{"best.safetensors", "last.safetensors", "metrics.jsonl", "run.json", "tensorboard"});
   }
 
   {  // a rerun with two ranks repeats every bit

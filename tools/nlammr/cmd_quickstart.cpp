@@ -5,6 +5,7 @@
 //   3. evaluate on the test patients with the reference protocol, next to
 //      the previous-visit and code-frequency baselines
 //   4. recommend for one test patient, with the truth beside it
+//   5. write the run's HTML report (run/report.html) and print its path
 //
 // Re-running it reuses what is already there: the cohort, the embedding
 // cache, and a finished training run (an interrupted one is resumed).
@@ -20,6 +21,7 @@
 #include "tools/nlammr/option_checks.h"
 #include "dist/communicator.h"
 #include "tools/nlammr/evaluate_run.h"
+#include "tools/nlammr/run_report.h"
 #include "tools/nlammr/synth_run.h"
 #include "tools/nlammr/train_run.h"
 
@@ -48,15 +50,7 @@ void show_example(const std::string& run_dir, const EncoderArgs& encoder_args) {
   for (size_t p : data.split.test) {
     const Patient& patient = data.cohort.patients[p];
     if (patient.visits.size() < 2) continue;
-    PatientQuery query;
-    for (const Visit& v : patient.visits) {
-      QueryVisit q;
-      for (int i : v.diagnoses) q.diagnoses.push_back(data.cohort.diagnoses.code(i));
-      for (int i : v.procedures) q.procedures.push_back(data.cohort.procedures.code(i));
-      for (int i : v.medications) q.medications.push_back(data.cohort.medications.code(i));
-      q.symptoms = v.symptoms;
-      query.visits.push_back(q);
-    }
+    const PatientQuery query = query_of_patient(data.cohort, patient);
     Tensor class_text;
     {
       NoGradGuard no_grad;
@@ -85,14 +79,14 @@ void run_quickstart(QuickstartArgs a) {
   const std::string data_dir = (fs::path(a.out) / "data").string();
   const std::string run_dir = (fs::path(a.out) / "run").string();
 
-  std::printf("[1/4] synthetic cohort -> %s\n", data_dir.c_str());
+  std::printf("[1/5] synthetic cohort -> %s\n", data_dir.c_str());
   if (fs::exists(fs::path(data_dir) / "cohort.jsonl")) {
     std::printf("      already there (delete it to regenerate)\n");
   } else {
     run_synth(data_dir, a.synth);
   }
 
-  std::printf("[2/4] training NLA-MMR -> %s\n", run_dir.c_str());
+  std::printf("[2/5] training NLA-MMR -> %s\n", run_dir.c_str());
   a.train.data_dir = data_dir;
   a.train.out_dir = run_dir;
   if (run_finished(run_dir, a.train.train.epochs)) {
@@ -103,14 +97,22 @@ void run_quickstart(QuickstartArgs a) {
   }
   std::fflush(stdout);
 
-  std::printf("[3/4] evaluation on the test patients\n");
+  std::printf("[3/5] evaluation on the test patients\n");
   EvalRequest eval;
   eval.run_dir = run_dir;
   eval.encoder = a.train.encoder;
   evaluate_run(eval);
 
-  std::printf("[4/4] a recommendation\n");
+  std::printf("[4/5] a recommendation\n");
   show_example(run_dir, a.train.encoder);
+
+  std::printf("[5/5] report\n");
+  ReportRequest report;
+  report.run_dir = run_dir;
+  report.encoder = a.train.encoder;
+  const std::string path = write_report(report);
+  std::printf("report: %s (open it in a browser; TensorBoard: tensorboard --logdir %s)\n", path.c_str(),
+              run_dir.c_str());
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ struct RecommendArgs {
   std::vector<std::string> symptoms, history_meds;
   double threshold = 0.5;
   int top = 20;
-  bool json = false;
+  bool json = false, explain = false;
   EncoderArgs encoder;
 };
 
@@ -102,6 +102,26 @@ void print_recommendation(const Recommendation& rec, int top, double threshold) 
   }
 }
 
+void print_explanation(const Explanation& ex) {
+  std::printf("\nwhy: the visit's texts, weighted by the model's attention\n");
+  for (const AttendedItem& part : ex.parts)
+    std::printf("  %.3f  %-10s %s\n", part.weight, part.kind.c_str(), part.text.empty() ? "(empty)" : part.text.c_str());
+  if (!ex.items.empty()) {
+    std::printf("the visit's codes and symptoms, ranked by the same attention\n");
+    for (const AttendedItem& item : ex.items)
+      std::printf("  %.3f  %-9s %-8s %s\n", item.weight, item.kind.c_str(), item.code.c_str(), item.text.c_str());
+  }
+  std::printf("weight of the history in the patient vector: %.3f\n", ex.history_weight);
+  if (ex.classes.empty()) return;
+  std::printf("recommended classes: score = from texts + from history + from codes\n");
+  for (const ClassExplanation& c : ex.classes) {
+    std::printf("  %-6s p=%.3f  %+.3f = %+.3f %+.3f %+.3f  %s\n", c.code.c_str(), c.probability, c.score, c.text_share,
+                c.history_share, c.codes_share, c.name.c_str());
+    for (const std::string& other : c.interacts_with)
+      std::printf("         DDI warning: interacts with %s, also recommended\n", other.c_str());
+  }
+}
+
 void run_recommend(const RecommendArgs& a) {
   const PatientQuery query = query_from(a);
   LoadedRun run = load_run(a.run_dir, a.checkpoint, a.encoder);
@@ -111,11 +131,13 @@ void run_recommend(const RecommendArgs& a) {
     class_text = run.data->text->classes();
   }
   Recommendation rec =
-      recommend(*run.model, run.data->cohort, run.data->molecules, class_text, run.encode, query, a.threshold);
+      recommend(*run.model, run.data->cohort, run.data->molecules, class_text, run.encode, query, a.threshold,
+                a.explain);
   if (a.json) {
     std::printf("%s\n", rec.to_json().dump(2).c_str());
   } else {
     print_recommendation(rec, a.top, a.threshold);
+    if (rec.explained) print_explanation(rec.explanation);
   }
 }
 
@@ -127,6 +149,7 @@ void add_recommend_command(CLI::App& app) {
   cmd->footer(
       "Examples:\n"
       "  nlammr recommend --run runs/mimic3 --diagnoses 4280,5849,4019 --procedures 3893\n"
+      "  nlammr recommend --run runs/mimic3 --diagnoses 4280,5849 --explain\n"
       "  nlammr recommend --run runs/syn --diagnoses 486 --text \"productive cough, hypoxic on room air\" \\\n"
       "                   --history-meds C09A,C10A\n"
       "  echo '{\"visits\": [{\"medications\": [\"C07A\"]}, {\"diagnoses\": [\"42731\"]}]}' | \\\n"
@@ -145,6 +168,9 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--threshold", a->threshold, "Probability at which a class is recommended")->capture_default_str()->check(within(0, 1));
   cmd->add_option("--top", a->top, "Classes to list")->capture_default_str()->check(within(1, 100000));
   cmd->add_flag("--json", a->json, "Print the result as JSON");
+  cmd->add_flag("--explain", a->explain,
+                "Say why: attention over the visit's texts and codes, each recommended class's score split into "
+                "texts, history and codes, and its DDI warnings");
   cmd->add_option("--cache", a->encoder.cache_dir, "Embedding cache folder");
   cmd->callback([a] { run_recommend(*a); });
 }

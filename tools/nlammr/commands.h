@@ -16,5 +16,6 @@ void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
 void add_quickstart_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 }  // namespace nlammr::cli

@@ -10,24 +10,17 @@
 
 namespace nlammr::cli {
 
-nlohmann::json evaluate_run(const EvalRequest& req) {
+RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req, dist::Communicator& comm) {
   if (req.split != "test" && req.split != "validation")
     throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
-  // Under mpirun each rank scores its share of the patients' visits; rank 0
-  // gathers them, prints and writes.
-  dist::Communicator& comm = dist::world();
-  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder, comm);
   const NlammrData& data = *run.data;
+  RunEvaluation out;
   const std::vector<size_t>& patients = req.split == "test" ? data.split.test : data.split.validation;
-  const EvaluationOptions evaluation = parse_averaging(req.averaging);
-
-  struct Row {
-    std::string name;
-    BootstrapResult result;
-  };
-  std::vector<Row> rows;
-  rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(predict_patients(*run.model, data, patients, 64, comm),
-                                                         data.cohort.ddi, evaluation, req.bootstrap)});
+  out.patients = patients;
+  const EvaluationOptions evaluation = out.evaluation = parse_averaging(req.averaging);
+  std::vector<EvaluationRow>& rows = out.rows;
+  out.model_predictions = predict_patients(*run.model, data, patients, 64, comm);
+  rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(out.model_predictions, data.cohort.ddi, evaluation, req.bootstrap)});
   if (req.baselines) {
     PreviousVisitBaseline previous(data.cohort, data.split.train);
     rows.push_back({"previous visit", bootstrap_evaluate(predict_patients(previous, data.cohort, patients),
@@ -37,6 +30,20 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
     rows.push_back({"code frequency", bootstrap_evaluate(predict_patients(frequency, data.cohort, patients),
                                                          data.cohort.ddi, evaluation, req.bootstrap)});
   }
+  return out;
+}
+
+nlohmann::json evaluate_run(const EvalRequest& req) {
+  if (req.split != "test" && req.split != "validation")
+    throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
+  // Under mpirun each rank scores its share of the patients' visits; rank 0
+  // gathers them, prints and writes.
+  dist::Communicator& comm = dist::world();
+  LoadedRun run = load_run(req.run_dir, req.checkpoint, req.encoder, comm);
+  const RunEvaluation evaluated = evaluate_loaded_run(run, req, comm);
+  const std::vector<size_t>& patients = evaluated.patients;
+  const EvaluationOptions& evaluation = evaluated.evaluation;
+  const std::vector<EvaluationRow>& rows = evaluated.rows;
 
   if (!comm.is_root()) return {};
   std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
@@ -44,7 +51,7 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
               req.bootstrap.seed, describe_averaging(evaluation).c_str(), evaluation.threshold);
   std::printf("checkpoint: %s (epoch %s)\n", req.checkpoint.c_str(),
               run.checkpoint_meta.contains("epoch") ? run.checkpoint_meta["epoch"].dump().c_str() : "?");
-  for (const Row& row : rows) std::printf("%-18s %s\n", row.name.c_str(), format_bootstrap(row.result).c_str());
+  for (const EvaluationRow& row : rows) std::printf("%-18s %s\n", row.name.c_str(), format_bootstrap(row.result).c_str());
 
   nlohmann::json out = {{"split", req.split},
                         {"checkpoint", req.checkpoint},
@@ -54,7 +61,7 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
                         {"fraction", req.bootstrap.fraction},
                         {"seed", req.bootstrap.seed},
                         {"patients", patients.size()}};
-  for (const Row& row : rows) out["results"][row.name] = bootstrap_json(row.result);
+  for (const EvaluationRow& row : rows) out["results"][row.name] = bootstrap_json(row.result);
   const std::string path = (std::filesystem::path(req.run_dir) / ("eval_" + req.split + ".json")).string();
   write_file_atomic(path, out.dump(2) + "\n");
   std::printf("written to %s\n", path.c_str());

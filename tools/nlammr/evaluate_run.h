@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dist/communicator.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "tools/nlammr/run_support.h"
 
@@ -18,6 +19,25 @@ struct EvalRequest {
   bool baselines = true;
   EncoderArgs encoder;
 };
+
+struct EvaluationRow {
+  std::string name;
+  BootstrapResult result;
+};
+
+// The protocol's numbers without printing: the model's row, then (with
+// request.baselines) the previous-visit and code-frequency rows, and the
+// model's predictions they came from (the report analyses them further).
+struct RunEvaluation {
+  std::vector<size_t> patients;
+  EvaluationOptions evaluation;
+  std::vector<EvaluationRow> rows;
+  std::vector<PatientPredictions> model_predictions;
+};
+// With a communicator of several ranks, each scores its share of the
+// visits and rank 0 gathers the predictions (see predict_patients).
+RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& request,
+                                  dist::Communicator& comm = dist::single_process());
 
 // Prints the table; writes RUN_DIR/eval_<split>.json; returns that JSON.
 nlohmann::json evaluate_run(const EvalRequest& request);

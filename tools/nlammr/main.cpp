@@ -5,10 +5,12 @@
 
 #include "dist/communicator.h"
 #include "tools/nlammr/commands.h"
+#include "tools/nlammr/invocation.h"
 
 int main(int argc, char** argv) {
   // Line-buffered stdout keeps results and stderr progress in order in logs.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  nlammr::cli::set_invocation(argc, argv);
   CLI::App app{"nlammr: natural-language-assisted multi-modal medication recommendation"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   nlammr::cli::add_train_command(app);
   nlammr::cli::add_eval_command(app);
   nlammr::cli::add_recommend_command(app);
+  nlammr::cli::add_report_command(app);
   nlammr::cli::add_version_command(app);
   nlammr::cli::add_featurize_command(app);
   nlammr::cli::add_baselines_command(app);

@@ -8,6 +8,7 @@
 #include "dist/communicator.h"
 #include "dist/device_reducer.h"
 #include "models/bert/bert_checkpoint.h"
+#include "tools/nlammr/invocation.h"
 #include "tools/nlammr/progress_bar.h"
 
 namespace nlammr::cli {
@@ -52,7 +53,11 @@ TrainSummary run_training(TrainRequest req) {
     run_info = {{"data_dir", std::filesystem::absolute(req.data_dir).string()},
                 {"plm", plm.to_json()},
                 {"device", req.device},
-                {"lenient", req.lenient}};
+                {"lenient", req.lenient},
+                // What produced the run, for the report.
+                {"command", invocation()},
+                {"commit", build_commit()},
+                {"working_dir", std::filesystem::current_path().string()}};
   }
   if (req.train.threads > 0) omp_set_num_threads(static_cast<int>(req.train.threads));
   const Device device = parse_device_for_rank(req.device, comm);

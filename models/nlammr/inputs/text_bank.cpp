@@ -33,14 +33,27 @@ std::vector<int64_t> VisitIndex::history(int64_t id, int64_t max_visits) const {
   return out;
 }
 
-namespace {
-
-// Mean of the rows `items` of `table` (zeros when empty).
 Tensor mean_rows(const Tensor& table, const std::vector<int>& items) {
   if (items.empty()) return Tensor::zeros({table.size(1)}, table.dtype());
   std::vector<int64_t> idx(items.begin(), items.end());
   return mean(index_select(table, Tensor::from_vector(idx, {static_cast<int64_t>(idx.size())})), {0});
 }
+
+CodesModeVisit codes_mode_visit(const Tensor& sym_vec, const std::vector<int>& sym_items, const Tensor& dx_vec,
+                                const std::vector<int>& dx_items, const Tensor& px_vec, const std::vector<int>& px_items) {
+  const int64_t d = dx_vec.size(1);
+  Tensor sym = mean_rows(sym_vec, sym_items), dia = mean_rows(dx_vec, dx_items), pro = mean_rows(px_vec, px_items);
+  CodesModeVisit out;
+  out.parts = concat({sym.reshape({1, 1, d}), dia.reshape({1, 1, d}), pro.reshape({1, 1, d})}, 1);
+  // The whole visit: the mean over all of its items.
+  const double n = static_cast<double>(sym_items.size() + dx_items.size() + px_items.size());
+  out.full = (sym * static_cast<double>(sym_items.size()) + dia * static_cast<double>(dx_items.size()) +
+              pro * static_cast<double>(px_items.size())) *
+             (n > 0 ? 1.0 / n : 0.0);
+  return out;
+}
+
+namespace {
 
 Tensor stack_rows(const std::vector<Tensor>& rows, int64_t d) {
   if (rows.empty()) return Tensor::zeros({0, d});
@@ -111,14 +124,9 @@ TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, cons
     for (const Visit& v : p.visits) {
       std::vector<int> sym_items;
       for (const std::string& s : v.symptoms) sym_items.push_back(symptom_index.at(s));
-      Tensor sym = mean_rows(sym_vec, sym_items), dia = mean_rows(dx_vec, v.diagnoses),
-             pro = mean_rows(px_vec, v.procedures);
-      part_rows.push_back(concat({sym.reshape({1, 1, d}), dia.reshape({1, 1, d}), pro.reshape({1, 1, d})}, 1));
-      // The whole visit: the mean over all of its items.
-      const double n = static_cast<double>(sym_items.size() + v.diagnoses.size() + v.procedures.size());
-      full_rows.push_back((sym * static_cast<double>(sym_items.size()) + dia * static_cast<double>(v.diagnoses.size()) +
-                           pro * static_cast<double>(v.procedures.size())) *
-                          (n > 0 ? 1.0 / n : 0.0));
+      CodesModeVisit one = codes_mode_visit(sym_vec, sym_items, dx_vec, v.diagnoses, px_vec, v.procedures);
+      part_rows.push_back(one.parts);
+      full_rows.push_back(one.full);
       med_rows.push_back(mean_rows(bank.classes, v.medications));
     }
   bank.full = stack_rows(full_rows, d);

@@ -54,6 +54,19 @@ struct TextBank {
 
 TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, const std::string& mode);
 
+// Mean of the rows `items` of `table` [n, d] (zeros [d] when empty).
+Tensor mean_rows(const Tensor& table, const std::vector<int>& items);
+
+// One visit in "codes" mode, from its items' vectors (rows of the symptom,
+// diagnosis and procedure tables): parts [1, 3, d], the mean of each kind's
+// items; full [d], the mean of all items. build_text_bank and the
+// recommender both build visits with it.
+struct CodesModeVisit {
+  Tensor full, parts;
+};
+CodesModeVisit codes_mode_visit(const Tensor& sym_vec, const std::vector<int>& sym_items, const Tensor& dx_vec,
+                                const std::vector<int>& dx_items, const Tensor& px_vec, const std::vector<int>& px_items);
+
 // The model's inputs for a batch of visits: rows of the bank gathered, with
 // each visit's history and its mask.
 VisitInputs gather_visits(const TextBank& bank, const VisitIndex& index, const std::vector<int64_t>& ids,

@@ -15,12 +15,16 @@ AttentionPool::AttentionPool(int64_t query_dim, int64_t item_dim, int64_t mid_di
         register_module("drug_projection", std::make_shared<nn::Linear>(item_dim, mid_dim, gen, true, dtype));
 }
 
-Tensor AttentionPool::forward(const Tensor& query, const Tensor& items, const Tensor& mask) const {
+Tensor AttentionPool::weights(const Tensor& query, const Tensor& items, const Tensor& mask) const {
   Tensor q = query_proj_->forward(query).unsqueeze(1);              // [B, 1, mid]
   Tensor k = key_proj_->forward(items);                              // [B, T, mid]
   Tensor scores = matmul(q, k.transpose(1, 2)).squeeze(1);           // [B, T]
   scores = scores * (1.0 / std::sqrt(static_cast<double>(mid_dim_)));
-  Tensor weights = softmax(scores, -1, mask);                        // [B, T]
+  return softmax(scores, -1, mask);                                  // [B, T]
+}
+
+Tensor AttentionPool::forward(const Tensor& query, const Tensor& items, const Tensor& mask) const {
+  Tensor weights = this->weights(query, items, mask);                // [B, T]
   last_weights_ = weights.detach();
   Tensor pooled = matmul(weights.unsqueeze(1), items).squeeze(1);    // [B, item_dim]
   return output_proj_ ? output_proj_->forward(pooled) : pooled;

@@ -29,6 +29,10 @@ class AttentionPool : public nn::Module {
   // its pooled vector is 0 (and the output projection returns its bias).
   Tensor forward(const Tensor& query, const Tensor& items, const Tensor& mask = Tensor()) const;
 
+  // Only the attention weights a of forward, [B, T]: what an explanation
+  // shows for any set of items under the same query and key projections.
+  Tensor weights(const Tensor& query, const Tensor& items, const Tensor& mask = Tensor()) const;
+
   // The attention weights of the last forward, [B, T] (for explanations).
   const Tensor& last_weights() const { return last_weights_; }
 

@@ -36,17 +36,26 @@ NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::share
     code_table_ = register_module("code_table", std::make_shared<CodeTable>(code_table_rows(config), k, dtype));
 }
 
-Tensor NlammrModel::patient_latent(const VisitInputs& v) const {
+Tensor PatientParts::sum() const {
+  // Added in the order the reference adds them, so the bits do not change.
+  Tensor patient = text;
+  if (history.defined()) patient = patient + history;
+  if (codes.defined()) patient = patient + codes;
+  return patient;
+}
+
+PatientParts NlammrModel::patient_parts(const VisitInputs& v) const {
   Tensor attended = dsp_aggregator_->forward(v.full, v.parts);                      // [B, d]
   Tensor h = dropout_->forward(gelu(proj_dsp_->forward(concat({v.full, attended}, 1))));  // [B, d]
-  Tensor patient = text2latent_->forward(h);                                        // [B, K]
-  if (aggregator_) patient = patient + aggregator_->forward(h, v.history, v.history_mask);
+  PatientParts parts;
+  parts.text = text2latent_->forward(h);                                            // [B, K]
+  if (aggregator_) parts.history = aggregator_->forward(h, v.history, v.history_mask);
   if (code_table_) {
     if (!v.code_ids.defined() || !v.code_offsets.defined() || v.code_offsets.numel() != v.full.size(0) + 1)
       throw std::runtime_error("NlammrModel: use_code_embeddings needs the visits' code ids (attach_visit_codes)");
-    patient = patient + code_table_->forward(v.code_ids, v.code_offsets);
+    parts.codes = code_table_->forward(v.code_ids, v.code_offsets);
   }
-  return patient;
+  return parts;
 }
 
 Tensor NlammrModel::medication_latent(const Tensor& text, const GraphTensors& molecules) const {

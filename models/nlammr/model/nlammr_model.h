@@ -41,6 +41,15 @@ struct VisitInputs {
 
 class CodeTable;  // visit_codes.h
 
+// The patient vector as the sum it is, [B, K] each: the visit's texts through
+// the latent MLP, the history attention's term, and the code vectors'
+// (undefined when the model has no history or no code table). Explanations
+// split each score into these three shares.
+struct PatientParts {
+  Tensor text, history, codes;
+  Tensor sum() const;
+};
+
 class NlammrModel : public nn::Module {
  public:
   // dtype: of every parameter (float32 for training; float64 lets the
@@ -48,7 +57,8 @@ class NlammrModel : public nn::Module {
   NlammrModel(const NlammrConfig& config, Generator& init, std::shared_ptr<Generator> dropout_gen,
               DType dtype = DType::Float32);
 
-  Tensor patient_latent(const VisitInputs& visits) const;  // [B, K]
+  Tensor patient_latent(const VisitInputs& visits) const { return patient_parts(visits).sum(); }  // [B, K]
+  PatientParts patient_parts(const VisitInputs& visits) const;
   // text [M, d]: class descriptions; molecules: every class's molecular
   // graphs (ignored when config.use_molecules is false).
   Tensor medication_latent(const Tensor& text, const GraphTensors& molecules) const;  // [M, K]
@@ -62,6 +72,9 @@ class NlammrModel : public nn::Module {
 
   const NlammrConfig& config() const { return config_; }
   const AttentionPool& history_attention() const { return *aggregator_; }
+  // Attention of the visit's whole text over its symptom, diagnosis and
+  // procedure texts.
+  const AttentionPool& description_attention() const { return *dsp_aggregator_; }
 
  private:
   NlammrConfig config_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/input_file.h"
+#include "io/tensorboard_events.h"
 #include "kernels/philox.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "models/nlammr/model/loss.h"
@@ -213,7 +215,14 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& batch_ids) {
     terms.total = Tensor::scalar(values[0], DType::Float64);
     terms.bce = values[1], terms.margin = values[2], terms.contrastive = values[3], terms.ddi = values[4];
   }
-  if (train_config_.clip_grad_norm > 0) optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  // Without clipping, an infinite bound only measures the norm, which costs a
+  // pass over the gradients: done only when the logs want it. (Every rank
+  // holds the same summed gradients, so the norm is the same on each.)
+  if (train_config_.clip_grad_norm > 0) {
+    last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), train_config_.clip_grad_norm);
+  } else if (measure_grad_norm_) {
+    last_grad_norm_ = optim::clip_grad_norm(model_->parameters(), std::numeric_limits<double>::infinity());
+  }
   optimizer_->step();
   return terms;
 }
@@ -322,6 +331,11 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       throw std::runtime_error(options.run_dir + " already holds a training run: pass --resume to continue it, "
                                "or choose another output directory");
     comm.barrier();  // every rank has checked before rank 0 writes
+    // Event files left by an attempt that died before its first checkpoint
+    // belong to no run: a fresh run replaces them as it replaces run.json
+    // (kept, its steps would hide this run's).
+    if (writer)
+      for (const std::string& stale : tensorboard_event_files((dir / "tensorboard").string())) fs::remove(stale);
     nlohmann::json info = run_info_;
     info["model_config"] = model_config_.to_json();
     info["train_config"] = train_config_.to_json();
@@ -350,15 +364,23 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     throw std::runtime_error("the training split has " + std::to_string(train_visits.size()) +
                              " visits, fewer than one batch of " + std::to_string(batch));
   int64_t global_steps = 0;
+  // TensorBoard steps count optimizer steps from the start of the run, so a
+  // resumed run continues the same axis.
+  std::unique_ptr<TensorBoardWriter> board;
+  if (options.tensorboard && writer) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
+  measure_grad_norm_ = board != nullptr;
+  const double learning_rate = train_config_.lr * train_config_.lr_scale;
 
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
     model_->train();
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
+      const auto step_start = std::chrono::steady_clock::now();
       LossTerms terms =
           train_step(std::vector<int64_t>(order.begin() + step * batch, order.begin() + (step + 1) * batch));
       const double loss = terms.total.to(Device::cpu()).to(DType::Float64).item<double>();
+      const double step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
       if (!std::isfinite(loss)) {
         // Stop before any checkpoint holds the diverged weights.
         throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at epoch " +
@@ -369,6 +391,16 @@ TrainSummary Trainer::run(const TrainOptions& options) {
       sums.total += loss;
       sums.bce += terms.bce, sums.margin += terms.margin, sums.contrastive += terms.contrastive;
       sums.ddi += terms.ddi, sums.count += 1;
+      if (board)
+        board->add_scalars((epoch - 1) * steps + step + 1,
+                           {{"train/loss", loss},
+                            {"train/bce", terms.bce},
+                            {"train/margin", terms.margin},
+                            {"train/contrastive", terms.contrastive},
+                            {"train/ddi", terms.ddi},
+                            {"train/learning_rate", learning_rate},
+                            {"train/grad_norm", last_grad_norm_},
+                            {"train/steps_per_second", step_seconds > 0 ? 1.0 / step_seconds : 0.0}});
       if (options.progress && writer)
         options.progress({epoch, train_config_.epochs, step + 1, steps, sums.total / sums.count});
       ++global_steps;
@@ -415,6 +447,14 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     }
     if (comm.size() > 1) line["ranks"] = comm.size();
     if (writer) append_line(metrics_path, line);
+    if (board)
+      board->add_scalars(epoch * steps, {{"validation/jaccard", val.jaccard},
+                                         {"validation/f1", val.f1},
+                                         {"validation/prauc", val.prauc},
+                                         {"validation/ddi_rate", val.ddi_rate},
+                                         {"validation/avg_meds", val.avg_meds},
+                                         {"train/epoch_loss", sums.means().at("loss").get<double>()},
+                                         {"epoch", static_cast<double>(epoch)}});
     if (options.on_epoch && writer) options.on_epoch(line);
     sums = LossSums();
     save_state(last_path, epoch + 1, 0);

@@ -6,6 +6,9 @@
 //   last.safetensors  the state after the last finished epoch (or step, with
 //                     checkpoint_every): model, optimizer, random generator
 //   best.safetensors  the model with the best validation Jaccard so far
+//   tensorboard/      TensorBoard event files: per step the loss and its
+//                     terms, learning rate, gradient norm and steps/s; per
+//                     epoch the validation metrics (io/tensorboard_events.h)
 //
 // Resuming loads last.safetensors and continues from the exact step where it
 // was written: the batch order of each epoch is a function of (seed, epoch),
@@ -69,6 +72,8 @@ struct TrainOptions {
   dist::Communicator* comm = nullptr;  // null: a single process
   // GPU gradients through NCCL (null: through the host).
   std::shared_ptr<dist::DeviceReducer> device_reducer;
+  // Write TensorBoard event files into run_dir/tensorboard (rank 0 only).
+  bool tensorboard = true;
 };
 
 struct TrainSummary {
@@ -98,6 +103,9 @@ class Trainer {
   LossTerms train_step(const std::vector<int64_t>& visit_ids);
   void set_communicator(dist::Communicator& comm, std::shared_ptr<dist::DeviceReducer> device_reducer = {});
   NlammrModel& model() { return *model_; }
+  // The gradient norm of the last train_step, before any clipping (measured
+  // when clipping, or inside run() with TensorBoard logs; else 0).
+  double last_grad_norm() const { return last_grad_norm_; }
 
  private:
   const NlammrData& data_;
@@ -109,6 +117,8 @@ class Trainer {
   std::unique_ptr<optim::Adam> optimizer_;
   dist::Communicator* comm_ = &dist::single_process();
   std::unique_ptr<dist::GradientSync> gradient_sync_;
+  double last_grad_norm_ = 0;
+  bool measure_grad_norm_ = false;
 };
 
 // The order in which training visits are visited in `epoch` (1-based).
