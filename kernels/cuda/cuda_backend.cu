@@ -176,11 +176,16 @@ CudaBackend& backend_of(int index) {
                              std::to_string(a.devices) + " CUDA device(s)");
   // One backend per device, created on first use and never destroyed: tensors
   // in static storage may be freed after main returns, and must still find it.
-  static std::mutex mutex;
-  static std::vector<CudaBackend*> backends(static_cast<size_t>(a.devices), nullptr);
-  std::lock_guard<std::mutex> lock(mutex);
-  if (!backends[index]) backends[index] = new CudaBackend(index);
-  return *backends[index];
+  // The registry (and its mutex) is leaked for the same reason: a function-local
+  // static object would be destroyed at exit, before those late lookups.
+  struct Registry {
+    std::mutex mutex;
+    std::vector<CudaBackend*> backends;
+  };
+  static Registry* const registry = new Registry{{}, std::vector<CudaBackend*>(static_cast<size_t>(a.devices))};
+  std::lock_guard<std::mutex> lock(registry->mutex);
+  if (!registry->backends[index]) registry->backends[index] = new CudaBackend(index);
+  return *registry->backends[index];
 }
 
 // ---- public controls (cuda_backend.h) --------------------------------------------------
@@ -217,9 +222,15 @@ void synchronize(int device) { backend_of(device).synchronize(); }
 
 // ---- engine hooks (engine/backend.cpp) ---------------------------------------------------
 
+// The simulated device (NLAMMR_CUDA_SIM: this file compiled against
+// kernels/cuda_sim) has hooks of its own, so that a binary can hold both.
+#ifdef NLAMMR_CUDA_SIM
+Backend& cuda_sim_backend(int device_index) { return cuda::backend_of(device_index); }
+bool cuda_sim_backend_available(std::string* reason) {
+#else
 Backend& cuda_backend(int device_index) { return cuda::backend_of(device_index); }
-
 bool cuda_backend_available(std::string* reason) {
+#endif
   const cuda::Availability& a = cuda::availability();
   if (!a.usable && reason) *reason = a.reason;
   return a.usable;

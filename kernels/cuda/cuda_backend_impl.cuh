@@ -13,6 +13,7 @@
 #include "engine/backend.h"
 #include "kernels/cuda/caching_allocator.h"
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/launch.cuh"
 
 namespace nlammr::cuda {
 
@@ -44,7 +45,11 @@ class DeviceBuffer {
 class CudaBackend final : public Backend {
  public:
   explicit CudaBackend(int device);
+#ifdef NLAMMR_CUDA_SIM
+  const char* name() const override { return "cuda-sim"; }
+#else
   const char* name() const override { return "cuda"; }
+#endif
 
   // memory.cu
   void* allocate(size_t nbytes) override;

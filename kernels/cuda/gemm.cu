@@ -42,7 +42,7 @@ void CudaBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, cons
     dispatch_float(c.dtype(), "gemm", [&](auto tag) {
       using T = decltype(tag);
       const int64_t n = d.batch * d.m * d.n;
-      scale_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(ptr<T>(c), n, static_cast<T>(d.beta));
+      launch("scale_kernel", scale_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<T>(c), n, static_cast<T>(d.beta));
     });
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gemm (k = 0)", describe({c}));
     return;

@@ -43,12 +43,11 @@ void CudaBackend::check_indices(const Tensor& index, int64_t limit, const char* 
   if (n == 0) return;
   activate();
   DeviceBuffer first_bad = scratch(sizeof(long long));
-  set_kernel<<<1, 1, 0, stream_>>>(first_bad.as<long long>(), LLONG_MAX);
+  launch("set_kernel", set_kernel, 1, 1, 0, stream_, first_bad.as<long long>(), LLONG_MAX);
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation", describe({index}));
   dispatch_index(index.dtype(), what, [&](auto tag) {
     using I = decltype(tag);
-    first_bad_index_kernel<I><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-        ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
+    launch("first_bad_index_kernel", first_bad_index_kernel<I>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation",
                            describe({index}) + " limit " + std::to_string(limit));
@@ -69,11 +68,11 @@ void CudaBackend::check_indices(const Tensor& index, int64_t limit, const char* 
 void CudaBackend::check_offsets(const Tensor& offsets, int64_t segments, int64_t rows, const char* kernel) {
   activate();
   DeviceBuffer result = scratch(3 * sizeof(long long));
-  set_kernel<<<1, 1, 0, stream_>>>(result.as<long long>() + 2, LLONG_MAX);
+  launch("set_kernel", set_kernel, 1, 1, 0, stream_, result.as<long long>() + 2, LLONG_MAX);
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));
   dispatch_index(offsets.dtype(), kernel, [&](auto tag) {
     using I = decltype(tag);
-    check_offsets_kernel<I><<<grid_blocks(segments), kBlockThreads, 0, stream_>>>(ptr<I>(offsets), segments,
+    launch("check_offsets_kernel", check_offsets_kernel<I>, grid_blocks(segments), kBlockThreads, 0, stream_, ptr<I>(offsets), segments,
                                                                                   result.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));

@@ -1,0 +1,116 @@
+// The simulator's checks catch what they are for: each broken fixture kernel
+// (broken_kernels.cu) gets the report compute-sanitizer's tool would give,
+// naming the check, the kernel, the block, the thread and the address; the
+// correct kernel gets none.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kernels/cuda_sim/sim_runtime.h"
+#include "tests/cuda_sim/broken_kernels.h"
+
+using namespace nlammr;
+
+namespace {
+
+// The reports of one fixture run, after checking that the launch failed.
+std::vector<cudasim::Report> reports_of(bool (*fixture)()) {
+  cudasim::clear_reports();
+  const bool ok = fixture();
+  CHECK_FALSE(ok);
+  return cudasim::reports();
+}
+
+bool mentions(const cudasim::Report& r, const std::string& text) {
+  return r.message.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("racecheck: two threads writing one shared word between barriers") {
+  if (!cudasim::accesses_instrumented()) return;  // a sanitizer build checks memory itself
+  const auto reports = reports_of(sim_fixtures::shared_write_race);
+  REQUIRE_FALSE(reports.empty());
+  const cudasim::Report& r = reports.front();
+  CHECK(r.check == cudasim::Check::Racecheck);
+  CHECK(r.kernel == "shared_write_race_kernel");
+  CHECK(r.block.x == 0);
+  CHECK(mentions(r, "writes static shared"));
+  CHECK(mentions(r, "wrote in the same barrier interval"));
+  INFO(r.message);
+}
+
+TEST_CASE("racecheck: a missing __syncthreads between a write and a neighbour's read") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::missing_barrier);
+  REQUIRE_FALSE(reports.empty());
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Racecheck);
+  CHECK(r.kernel == "missing_barrier_kernel");
+  CHECK(r.thread.x < 64);
+  // Either order shows: a read of a word another thread wrote, or a write of
+  // a word another thread read.
+  CHECK((mentions(r, "reads static shared") || mentions(r, "writes static shared")));
+  CHECK(r.address % 4 == 0);
+}
+
+TEST_CASE("synccheck: __syncthreads in a branch only half of the block takes") {
+  const auto reports = reports_of(sim_fixtures::barrier_in_divergent_branch);
+  REQUIRE_FALSE(reports.empty());
+  bool found = false;
+  for (const cudasim::Report& r : reports) {
+    INFO(r.message);
+    if (r.check == cudasim::Check::Synccheck && r.kernel == "divergent_barrier_kernel" &&
+        mentions(r, "reached by 32 of 64 threads") && mentions(r, "broken_kernels.cu:"))
+      found = true;
+  }
+  CHECK(found);
+}
+
+TEST_CASE("synccheck: a shuffle whose mask names lanes that never arrive") {
+  const auto reports = reports_of(sim_fixtures::bad_shuffle_mask);
+  REQUIRE_FALSE(reports.empty());
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Synccheck);
+  CHECK(r.kernel == "bad_mask_kernel");
+  CHECK(mentions(r, "never reached by every named lane"));
+  CHECK(mentions(r, "lane 16 has exited"));
+  CHECK(r.thread.x < 16);
+}
+
+TEST_CASE("memcheck: a read one element past the end of a device allocation") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::out_of_bounds_read);
+  REQUIRE(reports.size() == 1);
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Memcheck);
+  CHECK(r.kernel == "out_of_bounds_kernel");
+  // Thread 99 of the grid (block 1, thread 35) reads in[100] of in[0..99].
+  CHECK(r.block.x == 1);
+  CHECK(r.thread.x == 35);
+  CHECK(mentions(r, "read of 4 bytes"));
+  CHECK(mentions(r, "starts 0 bytes past the end of an allocation of 400 bytes"));
+  CHECK(r.address != 0);
+}
+
+TEST_CASE("a correct kernel with barriers and full-warp shuffles gets no report") {
+  cudasim::clear_reports();
+  double sum = 0;
+  CHECK(sim_fixtures::correct_block_sum(&sum));
+  CHECK(cudasim::reports().empty());
+  CHECK(sum == 32.0);
+}
+
+TEST_CASE("the thread order between barriers depends on the seed, the results do not") {
+  const uint64_t saved = cudasim::options().seed;
+  double a = 0, b = 0;
+  cudasim::options().seed = 1;
+  CHECK(sim_fixtures::correct_block_sum(&a));
+  cudasim::options().seed = 12345;
+  CHECK(sim_fixtures::correct_block_sum(&b));
+  cudasim::options().seed = saved;
+  CHECK(a == b);
+}
