@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "engine/engine.h"
 #include "kernels/cuda_sim/sim_runtime.h"
 #include "tests/cuda_sim/broken_kernels.h"
 
@@ -113,4 +114,42 @@ TEST_CASE("the thread order between barriers depends on the seed, the results do
   CHECK(sim_fixtures::correct_block_sum(&b));
   cudasim::options().seed = saved;
   CHECK(a == b);
+}
+
+TEST_CASE("engine ops on the cuda-sim device run the CUDA kernels, with access metrics") {
+  if (!cudasim::accesses_instrumented()) return;
+  const bool saved = cudasim::options().metrics;
+  cudasim::options().metrics = true;
+  cudasim::clear_launch_metrics();
+  Generator gen(3);
+  const Tensor a = randn({64, 256}, gen), b = randn({64, 256}, gen);
+  const Device sim = Device::simulated_cuda();
+  const Tensor sum = a.to(sim) + b.to(sim);
+  CHECK(sum.device() == sim);
+  // The same bits as the CPU: one IEEE addition per element on both.
+  CHECK(sum.to(Device::cpu()).to_vector<float>() == (a + b).to_vector<float>());
+  // A transposed (strided) read of the same data.
+  const Tensor at = a.to(sim).transpose(0, 1).contiguous();
+  CHECK(at.to(Device::cpu()).to_vector<float>() == a.transpose(0, 1).contiguous().to_vector<float>());
+  cudasim::options().metrics = saved;
+
+  const auto& metrics = cudasim::launch_metrics();
+  const cudasim::LaunchMetrics* add = nullptr;
+  const cudasim::LaunchMetrics* transpose = nullptr;
+  for (const auto& m : metrics) {
+    if (m.kernel == "binary_kernel") add = &m;
+    if (m.kernel == "copy_words_kernel" || m.kernel == "convert_kernel") transpose = &m;
+  }
+  REQUIRE(add != nullptr);
+  REQUIRE(transpose != nullptr);
+  // Contiguous float32: each warp-wide load or store covers 32 x 4 bytes, four
+  // 32-byte sectors, and no byte is moved twice.
+  CHECK(add->threads >= 64 * 256);
+  CHECK(add->global_requests == 3 * 64 * 256 / 32);
+  CHECK(add->global_sectors == 4 * add->global_requests);
+  CHECK(add->global_bytes_unique == 3 * 64 * 256 * 4);
+  CHECK(add->barriers == 0);
+  // The transposing copy reads with a stride of 256 floats: every lane of a
+  // warp touches its own sector.
+  CHECK(transpose->global_sectors > 4 * transpose->global_requests);
 }
