@@ -61,6 +61,14 @@ __global__ void block_sum_kernel(const double* in, double* out) {
   }
 }
 
+__global__ void shared_column_kernel(float* out, int stride) {
+  __shared__ float tile[32 * 33];
+  const int lane = threadIdx.x;
+  tile[lane * stride] = static_cast<float>(lane);
+  __syncwarp();
+  out[lane] = tile[lane * stride];
+}
+
 template <typename T>
 T* device_array(int n, T value) {
   T* p = nullptr;
@@ -107,6 +115,13 @@ bool out_of_bounds_read() {
 bool bad_shuffle_mask() {
   float* out = device_array<float>(kThreads, 0.0f);
   cuda::launch("bad_mask_kernel", bad_mask_kernel, 1, kThreads, 0, nullptr, out);
+  cudaFree(out);
+  return launched_ok();
+}
+
+bool shared_column_access(int stride) {
+  float* out = device_array<float>(32, 0.0f);
+  cuda::launch("shared_column_kernel", shared_column_kernel, 1, 32, 0, nullptr, out, stride);
   cudaFree(out);
   return launched_ok();
 }

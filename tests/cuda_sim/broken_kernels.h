@@ -17,6 +17,10 @@ bool barrier_in_divergent_branch();
 bool out_of_bounds_read();
 // A full-warp shuffle mask while half of the warp never calls the shuffle.
 bool bad_shuffle_mask();
+// One warp writes and reads a column of a 32 x 32 shared tile, with a row
+// stride of `stride` floats: 32 puts every lane in the same bank (a 32-way
+// bank conflict), 33 (the padded layout) in 32 different banks.
+bool shared_column_access(int stride);
 // The same shapes done right (barriers, full warps, in bounds): no report.
 bool correct_block_sum(double* result);
 

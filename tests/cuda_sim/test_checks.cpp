@@ -153,3 +153,20 @@ TEST_CASE("engine ops on the cuda-sim device run the CUDA kernels, with access m
   // warp touches its own sector.
   CHECK(transpose->global_sectors > 4 * transpose->global_requests);
 }
+
+TEST_CASE("bank conflicts: a column of an unpadded shared tile takes 32 wavefronts, a padded one 1") {
+  if (!cudasim::accesses_instrumented()) return;
+  const bool saved = cudasim::options().metrics;
+  cudasim::options().metrics = true;
+  cudasim::clear_launch_metrics();
+  CHECK(sim_fixtures::shared_column_access(32));
+  CHECK(sim_fixtures::shared_column_access(33));
+  cudasim::options().metrics = saved;
+  const auto& m = cudasim::launch_metrics();
+  REQUIRE(m.size() == 2);
+  // One write and one read request each.
+  CHECK(m[0].shared_requests == 2);
+  CHECK(m[0].shared_wavefronts == 64);
+  CHECK(m[1].shared_requests == 2);
+  CHECK(m[1].shared_wavefronts == 2);
+}
