@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include "kernels/cuda/cublas_loader.cuh"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 
 namespace nlammr {
@@ -95,7 +96,7 @@ void throw_cuda_error(const char* call, cudaError_t err, const char* file, int l
 
 void throw_cublas_error(const char* call, cublasStatus_t status, const char* file, int line) {
   throw std::runtime_error(std::string("cuBLAS error in ") + call + " (" + file + ":" + std::to_string(line) +
-                           "): " + cublasGetStatusName(status) + ": " + cublasGetStatusString(status));
+                           "): " + cublas_api().status_name(status) + ": " + cublas_api().status_string(status));
 }
 
 void throw_kernel_error(const char* kernel, const std::string& shapes, cudaError_t err) {
@@ -144,10 +145,10 @@ CudaBackend::CudaBackend(int device)
   multi_device_ = availability().devices > 1;
   NLAMMR_CUDA_CHECK(cudaSetDevice(device));
   NLAMMR_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-  NLAMMR_CUBLAS_CHECK(cublasCreate(&cublas_));
-  NLAMMR_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
+  NLAMMR_CUBLAS_CHECK(cublas_api().create(&cublas_));
+  NLAMMR_CUBLAS_CHECK(cublas_api().set_stream(cublas_, stream_));
   // Strict float32 unless a call asks for TF32 through its compute type.
-  NLAMMR_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));
+  NLAMMR_CUBLAS_CHECK(cublas_api().set_math_mode(cublas_, CUBLAS_DEFAULT_MATH));
   int smem = 0;
   NLAMMR_CUDA_CHECK(cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
   smem_optin_ = static_cast<size_t>(smem);
