@@ -4,6 +4,7 @@
 // correct kernel gets none.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "engine/engine.h"
@@ -169,4 +170,33 @@ TEST_CASE("bank conflicts: a column of an unpadded shared tile takes 32 wavefron
   CHECK(m[0].shared_wavefronts == 64);
   CHECK(m[1].shared_requests == 2);
   CHECK(m[1].shared_wavefronts == 2);
+}
+
+TEST_CASE("GIN graph indices are validated once per graph batch, again after they are written") {
+  if (!cudasim::accesses_instrumented()) return;
+  const Device sim = Device::simulated_cuda();
+  Backend& be = backend_for(sim);
+  Generator gen(5);
+  // Three nodes in a chain: edges 1->0, 0->1, 2->1, 1->2, CSR by destination.
+  const Tensor src = Tensor::from_vector<int64_t>({1, 0, 2, 1}, {4}).to(sim);
+  const Tensor offsets = Tensor::from_vector<int64_t>({0, 1, 3, 4}, {4}).to(sim);
+  const Tensor x = randn({3, 8}, gen).to(sim), edges = randn({4, 8}, gen).to(sim);
+  Tensor out = Tensor::empty({3, 8}, DType::Float32, sim);
+  auto validation_launches = [&] {
+    cudasim::clear_launch_metrics();
+    const bool saved = cudasim::options().metrics;
+    cudasim::options().metrics = true;
+    be.gin_message_forward(x, edges, src, offsets, out);
+    cudasim::options().metrics = saved;
+    int n = 0;
+    for (const auto& m : cudasim::launch_metrics())
+      n += m.kernel == "first_bad_index_kernel" || m.kernel == "check_offsets_kernel";
+    return n;
+  };
+  CHECK(validation_launches() == 2);  // first layer: sources and offsets checked
+  CHECK(validation_launches() == 0);  // every later layer: remembered
+  // Writing the source indices (here: one out of range) makes them be checked again.
+  be.copy(Tensor::from_vector<int64_t>({1, 0, 7, 1}, {4}).to(sim), src);
+  CHECK_THROWS_WITH_AS(be.gin_message_forward(x, edges, src, offsets, out),
+                       doctest::Contains("index 7 out of range [0, 3)"), std::runtime_error);
 }
