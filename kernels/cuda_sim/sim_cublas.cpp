@@ -6,12 +6,6 @@
 
 namespace {
 
-struct Matrix {
-  const char* base;
-  int ld;
-  bool trans;
-};
-
 template <typename T>
 void gemm_one(int m, int n, int k, T alpha, const T* a, int lda, bool ta, const T* b, int ldb, bool tb, T beta,
               T* c, int ldc) {
