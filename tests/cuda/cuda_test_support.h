@@ -35,10 +35,6 @@ inline Device gpu_device() {
 }
 inline bool on_simulator() { return gpu_device().is_simulated_cuda(); }
 
-// Sizes of the tests: as given on a GPU, the reduced `simulated` on the
-// simulator (every simulated thread costs host time).
-inline int64_t gpu_or_sim(int64_t gpu, int64_t simulated) { return on_simulator() ? simulated : gpu; }
-
 }  // namespace nlammr::testing
 
 // Every GPU test starts with this: on a machine without a usable GPU (or a
