@@ -79,7 +79,8 @@ void measure(const char* what, F&& work, bool markdown) {
 int main(int argc, char** argv) {
   const bool markdown = argc > 1 && std::strcmp(argv[1], "--markdown") == 0;
   if (!simulated_cuda_available() || !cudasim::accesses_instrumented()) {
-    std::fprintf(stderr, "this build has no instrumented CUDA simulator (NLAMMR_CUDA_SIM=ON, no sanitizer)\n");
+    std::fprintf(stderr,
+                 "this build has no instrumented CUDA simulator (NLAMMR_CUDA_SIM=ON, no sanitizer)\n");
     return 1;
   }
   cudasim::options().metrics = true;
@@ -88,7 +89,9 @@ int main(int argc, char** argv) {
   Generator gen(1);
   auto on = [&](const Tensor& t) { return t.to(sim); };
   if (markdown) {
-    std::printf("| op (shape) | kernel | launches | sectors/req | moved/min | shared req | conflicts/req | barriers/thr |\n");
+    std::printf(
+        "| op (shape) | kernel | launches | sectors/req | moved/min | shared req | conflicts/req | "
+        "barriers/thr |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
   } else {
     std::printf("%-28s %-36s %4s %11s %9s %10s %13s %12s\n", "op (shape)", "kernel", "runs", "sectors/req",
@@ -96,26 +99,37 @@ int main(int argc, char** argv) {
   }
 
   const Tensor x = on(randn({256, 768}, gen));
-  measure("add [256,768] f32", [&] { (void)(x + x); }, markdown);
-  measure("gelu [256,768] f32", [&] { (void)gelu(x); }, markdown);
-  measure("transpose copy [768,256]", [&] { (void)x.transpose(0, 1).contiguous(); }, markdown);
-  measure("sum rows [256,768]", [&] { (void)sum(x, {1}); }, markdown);
-  measure("sum columns [256,768]", [&] { (void)sum(x, {0}); }, markdown);
-  measure("softmax [256,768]", [&] { (void)softmax(x, -1); }, markdown);
+  measure(
+      "add [256,768] f32", [&] { (void)(x + x); }, markdown);
+  measure(
+      "gelu [256,768] f32", [&] { (void)gelu(x); }, markdown);
+  measure(
+      "transpose copy [768,256]", [&] { (void)x.transpose(0, 1).contiguous(); }, markdown);
+  measure(
+      "sum rows [256,768]", [&] { (void)sum(x, {1}); }, markdown);
+  measure(
+      "sum columns [256,768]", [&] { (void)sum(x, {0}); }, markdown);
+  measure(
+      "softmax [256,768]", [&] { (void)softmax(x, -1); }, markdown);
   {
     const Tensor w = on(Tensor::ones({768})), b = on(Tensor::zeros({768}));
-    measure("layer norm [256,768]", [&] { (void)layer_norm(x, w, b, 1e-12); }, markdown);
+    measure(
+        "layer norm [256,768]", [&] { (void)layer_norm(x, w, b, 1e-12); }, markdown);
   }
   {
     const Tensor q = on(randn({2, 4, 64, 64}, gen)), k = on(randn({2, 4, 64, 64}, gen)),
                  v = on(randn({2, 4, 64, 64}, gen));
     Tensor out = Tensor::empty({2, 4, 64, 64}, DType::Float32, sim);
     Tensor lse = Tensor::empty({2, 4, 64}, DType::Float32, sim);
-    measure("attention fwd [2,4,64,64]", [&] { be.attention_forward(q, k, v, Tensor(), 0.125, out, lse); },
-            markdown);
-    Tensor gq = Tensor::empty(q.shape(), DType::Float32, sim), gk = Tensor::empty(k.shape(), DType::Float32, sim), gv = Tensor::empty(v.shape(), DType::Float32, sim);
-    measure("attention bwd [2,4,64,64]",
-            [&] { be.attention_backward(q, k, v, out, lse, out, Tensor(), 0.125, gq, gk, gv); }, markdown);
+    measure(
+        "attention fwd [2,4,64,64]", [&] { be.attention_forward(q, k, v, Tensor(), 0.125, out, lse); },
+        markdown);
+    Tensor gq = Tensor::empty(q.shape(), DType::Float32, sim),
+           gk = Tensor::empty(k.shape(), DType::Float32, sim),
+           gv = Tensor::empty(v.shape(), DType::Float32, sim);
+    measure(
+        "attention bwd [2,4,64,64]",
+        [&] { be.attention_backward(q, k, v, out, lse, out, Tensor(), 0.125, gq, gk, gv); }, markdown);
   }
   {
     // A batch of chains: 2000 nodes, 4000 directed edges, width 64.
@@ -130,15 +144,20 @@ int main(int argc, char** argv) {
     const Tensor s = on(Tensor::from_vector(src, {edges})),
                  off = on(Tensor::from_vector(offsets, {static_cast<int64_t>(offsets.size())}));
     Tensor agg = Tensor::empty({2000, 64}, DType::Float32, sim);
-    measure("GIN aggregate fwd [2000,64]", [&] { be.gin_message_forward(feats, edge_emb, s, off, agg); }, markdown);
-    Tensor gx = Tensor::empty(feats.shape(), DType::Float32, sim), ge = Tensor::empty(edge_emb.shape(), DType::Float32, sim);
-    measure("GIN aggregate bwd [2000,64]",
-            [&] { be.gin_message_backward(feats, edge_emb, s, off, agg, gx, ge); }, markdown);
+    measure(
+        "GIN aggregate fwd [2000,64]", [&] { be.gin_message_forward(feats, edge_emb, s, off, agg); },
+        markdown);
+    Tensor gx = Tensor::empty(feats.shape(), DType::Float32, sim),
+           ge = Tensor::empty(edge_emb.shape(), DType::Float32, sim);
+    measure(
+        "GIN aggregate bwd [2000,64]", [&] { be.gin_message_backward(feats, edge_emb, s, off, agg, gx, ge); },
+        markdown);
   }
   {
     const Tensor p = on(randn({1 << 16}, gen)), g = on(randn({1 << 16}, gen));
     Tensor m = on(Tensor::zeros({1 << 16})), v = on(Tensor::zeros({1 << 16}));
-    measure("adam [65536]", [&] { be.adam_step(p, g, m, v, AdamStepDesc{}); }, markdown);
+    measure(
+        "adam [65536]", [&] { be.adam_step(p, g, m, v, AdamStepDesc{}); }, markdown);
   }
   return 0;
 }

@@ -418,7 +418,8 @@ template <typename In, typename Acc, int kD>
 void launch_forward(const ForwardParams<In, Acc>& p, int64_t bh, size_t smem_bytes, cudaStream_t stream) {
   auto kernel = attention_forward_kernel<In, Acc, kD>;
   allow_shared_memory(kernel, smem_bytes);
-  launch("attention_forward_kernel", kernel, grid_of(bh, p.sq, p.block_q, "attention"), kAttentionThreads, smem_bytes, stream, p);
+  launch("attention_forward_kernel", kernel, grid_of(bh, p.sq, p.block_q, "attention"), kAttentionThreads,
+         smem_bytes, stream, p);
 }
 
 // The forward for any input type: In = float, double or __nv_bfloat16.
@@ -463,12 +464,14 @@ void launch_backward(const BackwardParams<T>& pk, const BackwardParams<T>& pq, i
   if (pk.sk > 0) {
     auto keys = attention_backward_keys_kernel<T, kD>;
     allow_shared_memory(keys, smem_keys);
-    launch("attention_backward_keys_kernel", keys, grid_of(bh, pk.sk, pk.block_k, "attention backward"), kAttentionThreads, smem_keys, stream, pk);
+    launch("attention_backward_keys_kernel", keys, grid_of(bh, pk.sk, pk.block_k, "attention backward"),
+           kAttentionThreads, smem_keys, stream, pk);
   }
   if (pq.sq > 0) {
     auto queries = attention_backward_queries_kernel<T, kD>;
     allow_shared_memory(queries, smem_queries);
-    launch("attention_backward_queries_kernel", queries, grid_of(bh, pq.sq, pq.block_q, "attention backward"), kAttentionThreads, smem_queries, stream, pq);
+    launch("attention_backward_queries_kernel", queries, grid_of(bh, pq.sq, pq.block_q, "attention backward"),
+           kAttentionThreads, smem_queries, stream, pq);
   }
 }
 
@@ -503,7 +506,8 @@ void CudaBackend::attention_backward(const Tensor& q, const Tensor& k, const Ten
     using T = decltype(tag);
     DeviceBuffer dsum = scratch(sizeof(T) * bh * s.sq);
     if (s.sq > 0) {
-      launch("attention_dsum_kernel", attention_dsum_kernel<T>, grid_blocks(bh * s.sq, kWarpsPerBlock), kBlockThreads, 0, stream_, ptr<T>(gout), ptr<T>(out), dsum.as<T>(), bh * s.sq, s.d);
+      launch("attention_dsum_kernel", attention_dsum_kernel<T>, grid_blocks(bh * s.sq, kWarpsPerBlock),
+             kBlockThreads, 0, stream_, ptr<T>(gout), ptr<T>(out), dsum.as<T>(), bh * s.sq, s.d);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "attention backward (rowsum dO*O)", shapes());
     }
     const AttentionTiles keys =

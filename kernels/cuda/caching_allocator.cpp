@@ -83,7 +83,8 @@ void CachingAllocator::release_cached_locked() {
       try {
         raw_free_(p);
       } catch (const std::exception& e) {
-        if (failures++ == 0) std::fprintf(stderr, "nlammr: freeing a cached CUDA block failed: %s\n", e.what());
+        if (failures++ == 0)
+          std::fprintf(stderr, "nlammr: freeing a cached CUDA block failed: %s\n", e.what());
       } catch (...) {
         ++failures;
       }

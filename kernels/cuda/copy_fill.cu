@@ -174,11 +174,12 @@ void CudaBackend::copy(const Tensor& src, const Tensor& dst) {
   if (src.dtype() == dst.dtype()) {
     dispatch_word(dtype_size(src.dtype()), [&](auto tag) {
       using W = decltype(tag);
-      launch("copy_words_kernel", copy_words_kernel<W>, grid_blocks(n), kBlockThreads, 0, stream_, layout, static_cast<const W*>(src.raw_data()), static_cast<W*>(dst.raw_data()));
+      launch("copy_words_kernel", copy_words_kernel<W>, grid_blocks(n), kBlockThreads, 0, stream_, layout,
+             static_cast<const W*>(src.raw_data()), static_cast<W*>(dst.raw_data()));
     });
   } else {
-    launch("convert_kernel", convert_kernel, grid_blocks(n), kBlockThreads, 0, stream_, layout, src.raw_data(), src.dtype(),
-                                                                  dst.raw_data(), dst.dtype());
+    launch("convert_kernel", convert_kernel, grid_blocks(n), kBlockThreads, 0, stream_, layout,
+           src.raw_data(), src.dtype(), dst.raw_data(), dst.dtype());
   }
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "copy", describe({src, dst}));
 }
@@ -193,8 +194,8 @@ void CudaBackend::fill(const Tensor& dst, double value) {
   const uint64_t pattern = fill_pattern(dst.dtype(), value);
   dispatch_word(dtype_size(dst.dtype()), [&](auto tag) {
     using W = decltype(tag);
-    launch("fill_kernel", fill_kernel<W>, grid_blocks(n), kBlockThreads, 0, stream_, static_cast<W*>(dst.raw_data()), n,
-                                                                  static_cast<W>(pattern));
+    launch("fill_kernel", fill_kernel<W>, grid_blocks(n), kBlockThreads, 0, stream_,
+           static_cast<W*>(dst.raw_data()), n, static_cast<W>(pattern));
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "fill", describe({dst}));
 }

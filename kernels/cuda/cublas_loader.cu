@@ -1,12 +1,12 @@
 // See cublas_loader.cuh. The simulator's stand-in functions are taken
 // directly (NLAMMR_CUDA_SIM); a real build opens the cuBLAS of the toolkit it
 // was compiled with (libcublas.so.<major>).
-#include "kernels/cuda/cublas_loader.cuh"
-
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+
+#include "kernels/cuda/cublas_loader.cuh"
 
 #ifndef NLAMMR_CUDA_SIM
 #include <dlfcn.h>
@@ -21,7 +21,8 @@ std::atomic<bool> loaded{false};
 template <typename F>
 void bind(void* lib, const std::string& name, const char* symbol, F& f) {
   void* p = dlsym(lib, symbol);
-  if (!p) throw std::runtime_error(name + " has no symbol " + symbol + " (a cuBLAS older than this build's?)");
+  if (!p)
+    throw std::runtime_error(name + " has no symbol " + symbol + " (a cuBLAS older than this build's?)");
   f = reinterpret_cast<F>(p);
 }
 #endif
@@ -40,8 +41,8 @@ CublasApi load() {
   void* lib = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     const char* why = dlerror();
-    throw std::runtime_error("the CUDA backend needs cuBLAS, but " + name + " cannot be loaded: " +
-                             (why ? why : "unknown error") +
+    throw std::runtime_error("the CUDA backend needs cuBLAS, but " + name +
+                             " cannot be loaded: " + (why ? why : "unknown error") +
                              " (install the CUDA toolkit's libraries or add them to LD_LIBRARY_PATH)");
   }
   bind(lib, name, "cublasCreate_v2", api.create);

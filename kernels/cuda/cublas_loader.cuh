@@ -15,8 +15,8 @@ struct CublasApi {
   cublasStatus_t (*set_math_mode)(cublasHandle_t, cublasMath_t);
   const char* (*status_name)(cublasStatus_t);
   const char* (*status_string)(cublasStatus_t);
-  cublasStatus_t (*gemm_strided_batched_ex)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int,
-                                            const void*, const void*, cudaDataType, int, long long int,
+  cublasStatus_t (*gemm_strided_batched_ex)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int,
+                                            int, const void*, const void*, cudaDataType, int, long long int,
                                             const void*, cudaDataType, int, long long int, const void*, void*,
                                             cudaDataType, int, long long int, int, cublasComputeType_t,
                                             cublasGemmAlgo_t);

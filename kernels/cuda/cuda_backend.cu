@@ -96,7 +96,8 @@ void throw_cuda_error(const char* call, cudaError_t err, const char* file, int l
 
 void throw_cublas_error(const char* call, cublasStatus_t status, const char* file, int line) {
   throw std::runtime_error(std::string("cuBLAS error in ") + call + " (" + file + ":" + std::to_string(line) +
-                           "): " + cublas_api().status_name(status) + ": " + cublas_api().status_string(status));
+                           "): " + cublas_api().status_name(status) + ": " +
+                           cublas_api().status_string(status));
 }
 
 void throw_kernel_error(const char* kernel, const std::string& shapes, cudaError_t err) {
@@ -183,7 +184,8 @@ CudaBackend& backend_of(int index) {
     std::mutex mutex;
     std::vector<CudaBackend*> backends;
   };
-  static Registry* const registry = new Registry{{}, std::vector<CudaBackend*>(static_cast<size_t>(a.devices))};
+  static Registry* const registry =
+      new Registry{{}, std::vector<CudaBackend*>(static_cast<size_t>(a.devices))};
   std::lock_guard<std::mutex> lock(registry->mutex);
   if (!registry->backends[index]) registry->backends[index] = new CudaBackend(index);
   return *registry->backends[index];

@@ -25,11 +25,12 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block, 
 #ifdef NLAMMR_CUDA_SIM
   (void)stream;  // simulated streams run their work at once, in order
   ::cudasim::LaunchClosure<Params...> closure{kernel, std::tuple<Params...>(std::forward<Args>(args)...)};
-  if (!::cudasim::launch(name, grid, block, shared_bytes, &::cudasim::LaunchClosure<Params...>::run, &closure))
+  if (!::cudasim::launch(name, grid, block, shared_bytes, &::cudasim::LaunchClosure<Params...>::run,
+                         &closure))
     ::cudasim::set_launch_error(cudaErrorLaunchFailure);
 #else
   (void)name;
-  kernel<<<grid, block, shared_bytes, stream>>>(std::forward<Args>(args)...);
+  kernel<<<grid, block, shared_bytes, stream> > >(std::forward<Args>(args)...);
 #endif
 }
 

@@ -64,7 +64,9 @@ void CudaBackend::gin_message_forward(const Tensor& x, const Tensor& edge_emb, c
     using I = decltype(itag);
     using O = decltype(otag);
     using T = decltype(tag);
-    launch("gin_forward_kernel", gin_forward_kernel<T, I, O>, grid_blocks(segments * width), kBlockThreads, 0, stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(out), segments, width);
+    launch("gin_forward_kernel", gin_forward_kernel<T, I, O>, grid_blocks(segments * width), kBlockThreads, 0,
+           stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(out), segments,
+           width);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gin_aggregate", describe({x, edge_emb, src, dst_offsets, out}));
 }
@@ -81,8 +83,9 @@ void CudaBackend::gin_message_backward(const Tensor& x, const Tensor& edge_emb, 
       using I = decltype(itag);
       using O = decltype(otag);
       using T = decltype(tag);
-      launch("gin_edge_grad_kernel", gin_edge_grad_kernel<T, I, O>, grid_blocks(segments * width), kBlockThreads, 0, stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(gout), ptr<T>(gedge),
-          segments, width);
+      launch("gin_edge_grad_kernel", gin_edge_grad_kernel<T, I, O>, grid_blocks(segments * width),
+             kBlockThreads, 0, stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets),
+             ptr<T>(gout), ptr<T>(gedge), segments, width);
     });
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gin_aggregate backward (edges)", describe({x, edge_emb, gout, gedge}));
   }

@@ -47,7 +47,8 @@ void CudaBackend::check_indices(const Tensor& index, int64_t limit, const char* 
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation", describe({index}));
   dispatch_index(index.dtype(), what, [&](auto tag) {
     using I = decltype(tag);
-    launch("first_bad_index_kernel", first_bad_index_kernel<I>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
+    launch("first_bad_index_kernel", first_bad_index_kernel<I>, grid_blocks(n), kBlockThreads, 0, stream_,
+           ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation",
                            describe({index}) + " limit " + std::to_string(limit));
@@ -72,8 +73,8 @@ void CudaBackend::check_offsets(const Tensor& offsets, int64_t segments, int64_t
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));
   dispatch_index(offsets.dtype(), kernel, [&](auto tag) {
     using I = decltype(tag);
-    launch("check_offsets_kernel", check_offsets_kernel<I>, grid_blocks(segments), kBlockThreads, 0, stream_, ptr<I>(offsets), segments,
-                                                                                  result.as<long long>());
+    launch("check_offsets_kernel", check_offsets_kernel<I>, grid_blocks(segments), kBlockThreads, 0, stream_,
+           ptr<I>(offsets), segments, result.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));
   long long r[3];
@@ -89,7 +90,8 @@ void CudaBackend::forget_validation(const Tensor& written) {
   if (!written.defined() || written.numel() == 0) return;
   int64_t extent = 1;  // elements from the first to the last one the view reaches
   for (int64_t i = 0; i < written.dim(); ++i)
-    extent += (written.shape()[i] - 1) * (written.strides()[i] < 0 ? -written.strides()[i] : written.strides()[i]);
+    extent +=
+        (written.shape()[i] - 1) * (written.strides()[i] < 0 ? -written.strides()[i] : written.strides()[i]);
   validated_.forget(written.raw_data(), static_cast<size_t>(extent) * dtype_size(written.dtype()));
 }
 
@@ -103,7 +105,8 @@ void CudaBackend::check_indices_once(const Tensor& index, int64_t limit, const c
   }
 }
 
-void CudaBackend::check_offsets_once(const Tensor& offsets, int64_t segments, int64_t rows, const char* kernel) {
+void CudaBackend::check_offsets_once(const Tensor& offsets, int64_t segments, int64_t rows,
+                                     const char* kernel) {
   const size_t bytes = static_cast<size_t>(offsets.numel()) * dtype_size(offsets.dtype());
   const ValidationMemo::Key key{reinterpret_cast<uintptr_t>(offsets.raw_data()), bytes,
                                 static_cast<int64_t>(offsets.dtype()), segments, rows};

@@ -38,14 +38,14 @@ void __tsan_ignore_thread_end() {}
 void __tsan_vptr_update(void**, void*) {}
 void __tsan_vptr_read(void**) {}
 
-#define NLAMMR_SIM_HOOKS(n)                                                                                     \
-  __attribute__((noinline)) void __tsan_read##n(void* a) { access(a, n, false); }                               \
-  __attribute__((noinline)) void __tsan_write##n(void* a) { access(a, n, true); }                               \
-  __attribute__((noinline)) void __tsan_unaligned_read##n(void* a) { access(a, n, false); }                     \
-  __attribute__((noinline)) void __tsan_unaligned_write##n(void* a) { access(a, n, true); }                     \
-  __attribute__((noinline)) void __tsan_volatile_read##n(void* a) { access(a, n, false); }                      \
-  __attribute__((noinline)) void __tsan_volatile_write##n(void* a) { access(a, n, true); }                      \
-  __attribute__((noinline)) void __tsan_unaligned_volatile_read##n(void* a) { access(a, n, false); }            \
+#define NLAMMR_SIM_HOOKS(n)                                                                          \
+  __attribute__((noinline)) void __tsan_read##n(void* a) { access(a, n, false); }                    \
+  __attribute__((noinline)) void __tsan_write##n(void* a) { access(a, n, true); }                    \
+  __attribute__((noinline)) void __tsan_unaligned_read##n(void* a) { access(a, n, false); }          \
+  __attribute__((noinline)) void __tsan_unaligned_write##n(void* a) { access(a, n, true); }          \
+  __attribute__((noinline)) void __tsan_volatile_read##n(void* a) { access(a, n, false); }           \
+  __attribute__((noinline)) void __tsan_volatile_write##n(void* a) { access(a, n, true); }           \
+  __attribute__((noinline)) void __tsan_unaligned_volatile_read##n(void* a) { access(a, n, false); } \
   __attribute__((noinline)) void __tsan_unaligned_volatile_write##n(void* a) { access(a, n, true); }
 NLAMMR_SIM_HOOKS(1)
 NLAMMR_SIM_HOOKS(2)
@@ -57,27 +57,39 @@ NLAMMR_SIM_HOOKS(16)
 __attribute__((noinline)) void __tsan_read_range(void* a, unsigned long n) { access(a, n, false); }
 __attribute__((noinline)) void __tsan_write_range(void* a, unsigned long n) { access(a, n, true); }
 
-#define NLAMMR_SIM_ATOMICS(bits, T)                                                                           \
-  T __tsan_atomic##bits##_load(const volatile T* a, int) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); }      \
-  void __tsan_atomic##bits##_store(volatile T* a, T v, int) { __atomic_store_n(a, v, __ATOMIC_SEQ_CST); }      \
-  T __tsan_atomic##bits##_exchange(volatile T* a, T v, int) { return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST); } \
-  T __tsan_atomic##bits##_fetch_add(volatile T* a, T v, int) { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); } \
-  T __tsan_atomic##bits##_fetch_sub(volatile T* a, T v, int) { return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST); } \
-  T __tsan_atomic##bits##_fetch_and(volatile T* a, T v, int) { return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST); } \
-  T __tsan_atomic##bits##_fetch_or(volatile T* a, T v, int) { return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST); }   \
-  T __tsan_atomic##bits##_fetch_xor(volatile T* a, T v, int) { return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST); } \
-  T __tsan_atomic##bits##_fetch_nand(volatile T* a, T v, int) {                                               \
-    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                                       \
-  }                                                                                                           \
-  int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* c, T v, int, int) {                     \
-    return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                   \
-  }                                                                                                           \
-  int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* c, T v, int, int) {                       \
-    return __atomic_compare_exchange_n(a, c, v, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                    \
-  }                                                                                                           \
-  T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T c, T v, int, int) {                           \
-    __atomic_compare_exchange_n(a, &c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                         \
-    return c;                                                                                                 \
+#define NLAMMR_SIM_ATOMICS(bits, T)                                                                       \
+  T __tsan_atomic##bits##_load(const volatile T* a, int) { return __atomic_load_n(a, __ATOMIC_SEQ_CST); } \
+  void __tsan_atomic##bits##_store(volatile T* a, T v, int) { __atomic_store_n(a, v, __ATOMIC_SEQ_CST); } \
+  T __tsan_atomic##bits##_exchange(volatile T* a, T v, int) {                                             \
+    return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                                   \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_add(volatile T* a, T v, int) {                                            \
+    return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                                    \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_sub(volatile T* a, T v, int) {                                            \
+    return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                                    \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_and(volatile T* a, T v, int) {                                            \
+    return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                                    \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_or(volatile T* a, T v, int) {                                             \
+    return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                                     \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_xor(volatile T* a, T v, int) {                                            \
+    return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                                    \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_fetch_nand(volatile T* a, T v, int) {                                           \
+    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                                   \
+  }                                                                                                       \
+  int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* c, T v, int, int) {                 \
+    return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);               \
+  }                                                                                                       \
+  int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* c, T v, int, int) {                   \
+    return __atomic_compare_exchange_n(a, c, v, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                \
+  }                                                                                                       \
+  T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T c, T v, int, int) {                       \
+    __atomic_compare_exchange_n(a, &c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                     \
+    return c;                                                                                             \
   }
 NLAMMR_SIM_ATOMICS(8, uint8_t)
 NLAMMR_SIM_ATOMICS(16, uint16_t)

@@ -7,8 +7,8 @@
 namespace {
 
 template <typename T>
-void gemm_one(int m, int n, int k, T alpha, const T* a, int lda, bool ta, const T* b, int ldb, bool tb, T beta,
-              T* c, int ldc) {
+void gemm_one(int m, int n, int k, T alpha, const T* a, int lda, bool ta, const T* b, int ldb, bool tb,
+              T beta, T* c, int ldc) {
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < m; ++i) {
       T sum = T(0);
@@ -46,19 +46,27 @@ cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t) {
 }
 const char* cublasGetStatusName(cublasStatus_t status) {
   switch (status) {
-    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
-    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
-    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
-    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
+    case CUBLAS_STATUS_SUCCESS:
+      return "CUBLAS_STATUS_SUCCESS";
+    case CUBLAS_STATUS_NOT_INITIALIZED:
+      return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case CUBLAS_STATUS_INVALID_VALUE:
+      return "CUBLAS_STATUS_INVALID_VALUE";
+    case CUBLAS_STATUS_NOT_SUPPORTED:
+      return "CUBLAS_STATUS_NOT_SUPPORTED";
   }
   return "CUBLAS_STATUS_UNKNOWN";
 }
 const char* cublasGetStatusString(cublasStatus_t status) {
   switch (status) {
-    case CUBLAS_STATUS_SUCCESS: return "success";
-    case CUBLAS_STATUS_NOT_INITIALIZED: return "the library was not initialized";
-    case CUBLAS_STATUS_INVALID_VALUE: return "an invalid value was used as an argument";
-    case CUBLAS_STATUS_NOT_SUPPORTED: return "the functionality requested is not supported";
+    case CUBLAS_STATUS_SUCCESS:
+      return "success";
+    case CUBLAS_STATUS_NOT_INITIALIZED:
+      return "the library was not initialized";
+    case CUBLAS_STATUS_INVALID_VALUE:
+      return "an invalid value was used as an argument";
+    case CUBLAS_STATUS_NOT_SUPPORTED:
+      return "the functionality requested is not supported";
   }
   return "unknown cuBLAS status";
 }
@@ -79,8 +87,8 @@ cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t handle, cublasOperation
     const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
     for (int i = 0; i < batch; ++i)
       gemm_one<float>(m, n, k, al, static_cast<const float*>(A) + i * stride_a, lda, ta,
-                      static_cast<const float*>(B) + i * stride_b, ldb, tb, be, static_cast<float*>(C) + i * stride_c,
-                      ldc);
+                      static_cast<const float*>(B) + i * stride_b, ldb, tb, be,
+                      static_cast<float*>(C) + i * stride_c, ldc);
     return CUBLAS_STATUS_SUCCESS;
   }
   if (compute != CUBLAS_COMPUTE_64F) return CUBLAS_STATUS_NOT_SUPPORTED;

@@ -45,9 +45,9 @@ namespace cudasim {
 void fiber_init(Fiber& fiber, void* stack, size_t size, void (*entry)()) {
   auto top = (reinterpret_cast<uintptr_t>(stack) + size) & ~uintptr_t{15};
   auto* slot = reinterpret_cast<uint64_t*>(top);
-  *--slot = 0;                                     // fake return address of entry (never used)
-  *--slot = reinterpret_cast<uint64_t>(entry);     // where the first switch "returns" to
-  for (int i = 0; i < 6; ++i) *--slot = 0;         // rbp rbx r12 r13 r14 r15
+  *--slot = 0;                                  // fake return address of entry (never used)
+  *--slot = reinterpret_cast<uint64_t>(entry);  // where the first switch "returns" to
+  for (int i = 0; i < 6; ++i) *--slot = 0;      // rbp rbx r12 r13 r14 r15
   uint32_t control[2];
   asm volatile("stmxcsr %0" : "=m"(control[0]));
   asm volatile("fnstcw %0" : "=m"(control[1]));

@@ -57,7 +57,7 @@ struct SimThread {
   ThreadCoords coords;
   int linear = 0, warp = 0, lane = 0;
   State state = State::Runnable;
-  Site site;             // where it waits
+  Site site;              // where it waits
   uint64_t wait_gen = 0;  // the warp collective generation it waits for
   Fiber fiber;
   std::unordered_map<uintptr_t, uint32_t> occurrences;  // metrics: executions of each access site
@@ -105,7 +105,7 @@ constexpr size_t kRedzone = 256;
 std::mutex launch_mutex;
 std::mutex memory_mutex;
 std::map<uintptr_t, Allocation> allocations;  // user base -> allocation (redzones around it)
-std::vector<uintptr_t> quarantine;             // freed allocations kept unusable for a while
+std::vector<uintptr_t> quarantine;            // freed allocations kept unusable for a while
 constexpr size_t kQuarantine = 512;
 
 std::vector<Report> report_list;
@@ -278,10 +278,15 @@ uint64_t join_collective(unsigned mask, const void* value, size_t bytes, bool pr
   const unsigned me = 1u << t.lane;
   const bool checks = options().checks;
   if (checks && !(mask & me))
-    add_report(Check::Synccheck, &t, 0,
-               std::string(what) + " at " + site_str(site) + " with mask 0x" +
-                   [&] { char b[16]; std::snprintf(b, sizeof b, "%08x", mask); return std::string(b); }() +
-                   " that does not include the calling lane " + std::to_string(t.lane));
+    add_report(
+        Check::Synccheck, &t, 0,
+        std::string(what) + " at " + site_str(site) + " with mask 0x" +
+            [&] {
+              char b[16];
+              std::snprintf(b, sizeof b, "%08x", mask);
+              return std::string(b);
+            }() +
+            " that does not include the calling lane " + std::to_string(t.lane));
   if (checks && (mask & ~existing_lanes(t.warp)))
     add_report(Check::Synccheck, &t, 0,
                std::string(what) + " at " + site_str(site) + ": mask names lanes " +
@@ -357,8 +362,10 @@ void resolve_stall() {
       continue;
     }
     ++waiting;
-    if (!have_site) first_site = t.site, have_site = true;
-    else if (t.site.line != first_site.line || std::strcmp(t.site.file, first_site.file) != 0) divergent = true;
+    if (!have_site)
+      first_site = t.site, have_site = true;
+    else if (t.site.line != first_site.line || std::strcmp(t.site.file, first_site.file) != 0)
+      divergent = true;
   }
   if (checks && divergent) {
     std::string sites;
@@ -372,8 +379,8 @@ void resolve_stall() {
   }
   if (checks && exited > 0)
     add_report(Check::Synccheck, exited_thread, 0,
-               "__syncthreads at " + site_str(first_site) + " reached by " + std::to_string(waiting) + " of " +
-                   std::to_string(waiting + exited) + " threads; this thread and " +
+               "__syncthreads at " + site_str(first_site) + " reached by " + std::to_string(waiting) +
+                   " of " + std::to_string(waiting + exited) + " threads; this thread and " +
                    std::to_string(exited - 1) + " other(s) exited without reaching it");
   L.interval_start = first_site;
   complete_barrier();
@@ -438,9 +445,9 @@ void race_report(LaunchState& L, const SimThread& t, int other, uintptr_t word, 
   else
     std::snprintf(offset, sizeof offset, "static shared 0x%" PRIxPTR, word * 4);
   add_report(Check::Racecheck, &t, word * 4,
-             std::string(write ? "writes " : "reads ") + offset + " which thread " + coord_str(o.coords.thread) +
-                 (other_writes ? " wrote" : " read") + " in the same barrier interval (since " +
-                 site_str(L.interval_start) + ")");
+             std::string(write ? "writes " : "reads ") + offset + " which thread " +
+                 coord_str(o.coords.thread) + (other_writes ? " wrote" : " read") +
+                 " in the same barrier interval (since " + site_str(L.interval_start) + ")");
 }
 
 void check_shared(LaunchState& L, const SimThread& t, uintptr_t address, size_t bytes, bool write,
@@ -454,8 +461,10 @@ void check_shared(LaunchState& L, const SimThread& t, uintptr_t address, size_t 
       s.writer = -1;  // one report per conflict
     }
     if (write) {
-      if (!ordered(L, s.reader1, s.reader1_epoch, t)) race_report(L, t, s.reader1, word, dynamic, true, false);
-      else if (!ordered(L, s.reader2, s.reader2_epoch, t)) race_report(L, t, s.reader2, word, dynamic, true, false);
+      if (!ordered(L, s.reader1, s.reader1_epoch, t))
+        race_report(L, t, s.reader1, word, dynamic, true, false);
+      else if (!ordered(L, s.reader2, s.reader2_epoch, t))
+        race_report(L, t, s.reader2, word, dynamic, true, false);
       s.writer = t.linear, s.writer_epoch = epoch;
       s.reader1 = s.reader2 = -1;
     } else if (s.reader1 < 0 || s.reader1 == t.linear) {
@@ -484,15 +493,17 @@ bool check_global(LaunchState& L, const SimThread& t, uintptr_t address, size_t 
       std::snprintf(text, sizeof text, "%s of %zu bytes at 0x%" PRIxPTR " in a freed allocation of %zu bytes",
                     write ? "write" : "read", bytes, address, a.bytes);
     else if (address < base)
-      std::snprintf(text, sizeof text,
-                    "%s of %zu bytes at 0x%" PRIxPTR " is %zu bytes before an allocation of %zu bytes at 0x%" PRIxPTR,
-                    write ? "write" : "read", bytes, address, static_cast<size_t>(base - address), a.bytes, base);
+      std::snprintf(
+          text, sizeof text,
+          "%s of %zu bytes at 0x%" PRIxPTR " is %zu bytes before an allocation of %zu bytes at 0x%" PRIxPTR,
+          write ? "write" : "read", bytes, address, static_cast<size_t>(base - address), a.bytes, base);
     else
       std::snprintf(text, sizeof text,
-                    "%s of %zu bytes at 0x%" PRIxPTR " starts %zu bytes past the end of an allocation of %zu bytes at 0x%" PRIxPTR,
+                    "%s of %zu bytes at 0x%" PRIxPTR
+                    " starts %zu bytes past the end of an allocation of %zu bytes at 0x%" PRIxPTR,
                     write ? "write" : "read", bytes, address,
-                    static_cast<size_t>(address >= base + a.bytes ? address - (base + a.bytes) : 0),
-                    a.bytes, base);
+                    static_cast<size_t>(address >= base + a.bytes ? address - (base + a.bytes) : 0), a.bytes,
+                    base);
     add_report(Check::Memcheck, &t, address, std::string("out-of-bounds global ") + text);
   }
   return true;
@@ -503,10 +514,14 @@ bool check_global(LaunchState& L, const SimThread& t, uintptr_t address, size_t 
 // ---- public ---------------------------------------------------------------------------
 const char* check_name(Check check) {
   switch (check) {
-    case Check::Racecheck: return "racecheck";
-    case Check::Synccheck: return "synccheck";
-    case Check::Memcheck: return "memcheck";
-    case Check::Config: return "launch";
+    case Check::Racecheck:
+      return "racecheck";
+    case Check::Synccheck:
+      return "synccheck";
+    case Check::Memcheck:
+      return "memcheck";
+    case Check::Config:
+      return "launch";
   }
   return "?";
 }
@@ -546,10 +561,19 @@ void shuffle(unsigned mask, const void* value, void* result, size_t bytes, Shuff
   const int lane = t.lane, segment = lane & ~(width - 1);
   int src = lane;
   switch (kind) {
-    case Shuffle::Index: src = segment + (arg & (width - 1)); break;
-    case Shuffle::Up: src = lane - arg >= segment ? lane - arg : lane; break;
-    case Shuffle::Down: src = lane + arg < segment + width ? lane + arg : lane; break;
-    case Shuffle::Xor: src = lane ^ arg; if (src >= segment + width || src < segment) src = lane; break;
+    case Shuffle::Index:
+      src = segment + (arg & (width - 1));
+      break;
+    case Shuffle::Up:
+      src = lane - arg >= segment ? lane - arg : lane;
+      break;
+    case Shuffle::Down:
+      src = lane + arg < segment + width ? lane + arg : lane;
+      break;
+    case Shuffle::Xor:
+      src = lane ^ arg;
+      if (src >= segment + width || src < segment) src = lane;
+      break;
   }
   if (src < 0 || src >= kWarp) src = lane;
   if (options().checks && !(w.arrived_of[gen & 1] & (1u << src)))

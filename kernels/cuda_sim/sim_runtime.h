@@ -110,11 +110,11 @@ bool accesses_instrumented();
 struct LaunchMetrics {
   std::string kernel;
   uint64_t blocks = 0, threads = 0;
-  uint64_t global_requests = 0, global_sectors = 0;  // warp-level requests and 32-byte sectors
-  uint64_t global_bytes_requested = 0;               // sum of access sizes
-  uint64_t global_bytes_unique = 0;                  // distinct bytes touched (the minimum to move)
+  uint64_t global_requests = 0, global_sectors = 0;     // warp-level requests and 32-byte sectors
+  uint64_t global_bytes_requested = 0;                  // sum of access sizes
+  uint64_t global_bytes_unique = 0;                     // distinct bytes touched (the minimum to move)
   uint64_t shared_requests = 0, shared_wavefronts = 0;  // wavefronts - requests = bank conflicts
-  uint64_t barriers = 0;                              // __syncthreads passed, summed over threads
+  uint64_t barriers = 0;                                // __syncthreads passed, summed over threads
 };
 // Metrics of launches since the last clear, in launch order.
 const std::vector<LaunchMetrics>& launch_metrics();

@@ -33,16 +33,18 @@ TEST_CASE("train --device cuda-sim runs the CUDA code path and matches the CPU r
   ScratchDir tmp("cli_cuda_sim");
   const std::string data = tmp.path() + "/cohort";
   write_cohort(nlammr::testing::tiny_training_cohort(), data);
-  const std::string common = " --data " + data + " --model " + testing::fixture_path("bert/tiny") +
-                             " --no-cache --epochs 1 --batch-size 4 --latent-dim 16 --gnn-dim 8 --gnn-layers 2"
-                             " --threads 1";
+  const std::string common =
+      " --data " + data + " --model " + testing::fixture_path("bert/tiny") +
+      " --no-cache --epochs 1 --batch-size 4 --latent-dim 16 --gnn-dim 8 --gnn-layers 2"
+      " --threads 1";
   auto cpu = run_nlammr("train --out " + tmp.path() + "/cpu" + common + " --device cpu", tmp);
   INFO(cpu.output);
   REQUIRE(cpu.status == 0);
   auto sim = run_nlammr("train --out " + tmp.path() + "/sim" + common + " --device cuda-sim", tmp);
   INFO(sim.output);
   REQUIRE(sim.status == 0);
-  const nlohmann::json a = first_metrics_line(tmp.path() + "/cpu"), b = first_metrics_line(tmp.path() + "/sim");
+  const nlohmann::json a = first_metrics_line(tmp.path() + "/cpu"),
+                       b = first_metrics_line(tmp.path() + "/sim");
   // The epoch's mean training losses (total, BCE, margin, contrastive, DDI).
   REQUIRE(a.contains("train"));
   REQUIRE(b.contains("train"));

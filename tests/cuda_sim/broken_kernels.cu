@@ -1,11 +1,10 @@
 // The broken kernels of broken_kernels.h. Written as CUDA, compiled only for
 // the simulator (tests/CMakeLists.txt), launched through the same launch
 // helper as the real kernels.
-#include "tests/cuda_sim/broken_kernels.h"
-
 #include <cuda_runtime.h>
 
 #include "kernels/cuda/launch.cuh"
+#include "tests/cuda_sim/broken_kernels.h"
 
 namespace nlammr::sim_fixtures {
 namespace {

@@ -34,14 +34,18 @@ constexpr int warpSize = 32;
 
 #define __syncthreads() ::cudasim::syncthreads(__FILE__, __LINE__)
 #define __syncwarp(...) ::cudasim::syncwarp(::cudasim::mask_or_full(__VA_ARGS__), __FILE__, __LINE__)
-#define __shfl_sync(mask, v, src, ...) \
-  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Index, src, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, __LINE__)
-#define __shfl_up_sync(mask, v, delta, ...) \
-  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Up, delta, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, __LINE__)
-#define __shfl_down_sync(mask, v, delta, ...) \
-  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Down, delta, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, __LINE__)
-#define __shfl_xor_sync(mask, v, lane_mask, ...) \
-  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Xor, lane_mask, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, __LINE__)
+#define __shfl_sync(mask, v, src, ...)                                                                      \
+  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Index, src, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, \
+                  __LINE__)
+#define __shfl_up_sync(mask, v, delta, ...)                                                                \
+  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Up, delta, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, \
+                  __LINE__)
+#define __shfl_down_sync(mask, v, delta, ...)                                                                \
+  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Down, delta, ::cudasim::width_or_full(__VA_ARGS__), __FILE__, \
+                  __LINE__)
+#define __shfl_xor_sync(mask, v, lane_mask, ...)                                                      \
+  ::cudasim::shfl(mask, v, ::cudasim::Shuffle::Xor, lane_mask, ::cudasim::width_or_full(__VA_ARGS__), \
+                  __FILE__, __LINE__)
 #define __ballot_sync(mask, pred) ::cudasim::ballot(mask, (pred) != 0, __FILE__, __LINE__)
 #define __any_sync(mask, pred) (::cudasim::ballot(mask, (pred) != 0, __FILE__, __LINE__) != 0u)
 #define __all_sync(mask, pred) \

@@ -3,12 +3,12 @@
 // asks for the temporary bytes needed).
 #pragma once
 
+#include <cuda_runtime.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <numeric>
 #include <vector>
-
-#include <cuda_runtime.h>
 
 namespace cub {
 
