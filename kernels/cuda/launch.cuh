@@ -30,7 +30,7 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block, 
     ::cudasim::set_launch_error(cudaErrorLaunchFailure);
 #else
   (void)name;
-  kernel<<<grid, block, shared_bytes, stream> > >(std::forward<Args>(args)...);
+  kernel<<<grid, block, shared_bytes, stream>>>(std::forward<Args>(args)...);
 #endif
 }
 
