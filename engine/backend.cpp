@@ -14,8 +14,21 @@ Backend& cuda_backend(int device_index);
 bool cuda_backend_available(std::string* reason);
 #endif
 
+#ifdef NLAMMR_HAVE_CUDA_SIM
+// Defined in kernels/cuda/cuda_backend.cu compiled against the simulator.
+Backend& cuda_sim_backend(int device_index);
+#endif
+
 Backend& backend_for(Device device) {
   if (device.is_cpu()) return cpu_backend();
+  if (device.is_simulated_cuda()) {
+#ifdef NLAMMR_HAVE_CUDA_SIM
+    return cuda_sim_backend(device.index);
+#else
+    throw std::runtime_error("device " + device.str() + " requested, but this build has no CUDA simulator " +
+                             "(configure with -DNLAMMR_CUDA_SIM=ON)");
+#endif
+  }
 #ifdef NLAMMR_WITH_CUDA
   return cuda_backend(device.index);
 #else
@@ -40,6 +53,14 @@ void Backend::no_fused_batch_norm() const {
 }
 
 bool cuda_available() { return cuda_unavailable_reason().empty(); }
+
+bool simulated_cuda_available() {
+#ifdef NLAMMR_HAVE_CUDA_SIM
+  return true;
+#else
+  return false;
+#endif
+}
 
 std::string cuda_unavailable_reason() {
 #ifdef NLAMMR_WITH_CUDA

@@ -212,6 +212,8 @@ class Backend {
 Backend& backend_for(Device device);
 // True when the CUDA backend is compiled in and a GPU is usable.
 bool cuda_available();
+// True when the build includes the CUDA simulator (device "cuda-sim").
+bool simulated_cuda_available();
 // Why CUDA is unavailable ("" when it is available), for user-facing messages.
 std::string cuda_unavailable_reason();
 

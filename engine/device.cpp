@@ -12,7 +12,13 @@ Device parse_device(const std::string& text) {
     if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos)
       return Device::cuda(std::stoi(index));
   }
-  throw std::runtime_error("unknown device '" + text + "' (expected cpu, cuda or cuda:N)");
+  if (text == "cuda-sim") return Device::simulated_cuda(0);
+  if (text.rfind("cuda-sim:", 0) == 0) {
+    const std::string index = text.substr(9);
+    if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos)
+      return Device::simulated_cuda(std::stoi(index));
+  }
+  throw std::runtime_error("unknown device '" + text + "' (expected cpu, cuda, cuda:N or cuda-sim)");
 }
 
 }  // namespace nlammr

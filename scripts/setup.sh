@@ -12,6 +12,8 @@
 #                               tensorboard Python package in .venv (reads the event files)
 #   scripts/setup.sh --bench    also PyTorch (CPU) and transformers in .venv, the references
 #                               of bench/nlammr and bench/bert (python3 -m pip; a few GB)
+#   scripts/setup.sh --system   system packages only (no model, no build): what
+#                               bench/gpu_suite.sh installs on a bare GPU machine
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
@@ -20,12 +22,14 @@ cd "$(dirname "$0")/.."
 deps_only=0
 test_tools=0
 bench=0
+system_only=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
     --test-tools) test_tools=1 ;;
     --bench) bench=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --system) system_only=1 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +57,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+[ "$system_only" -eq 1 ] && exit 0
 
 # The default text encoder. Debian's system Python refuses pip installs
 # (PEP 668), so the package goes into .venv; only its files are needed, so its

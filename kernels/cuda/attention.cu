@@ -77,7 +77,7 @@ struct ForwardParams {
 
 template <typename In, typename Acc, int kD>
 __global__ void __launch_bounds__(kAttentionThreads) attention_forward_kernel(ForwardParams<In, Acc> p) {
-  extern __shared__ __align__(16) unsigned char smem_raw[];
+  NLAMMR_DYNAMIC_SHARED(smem_raw);
   Acc* smem = reinterpret_cast<Acc*>(smem_raw);
   const int d = kD > 0 ? kD : p.d;
   const int bq = p.block_q, bk = p.block_k;
@@ -216,7 +216,7 @@ __device__ __forceinline__ T recompute_p(const T* qr, const T* kr, int d, T scal
 
 template <typename T, int kD>
 __global__ void __launch_bounds__(kAttentionThreads) attention_backward_keys_kernel(BackwardParams<T> p) {
-  extern __shared__ __align__(16) unsigned char smem_raw[];
+  NLAMMR_DYNAMIC_SHARED(smem_raw);
   T* smem = reinterpret_cast<T*>(smem_raw);
   const int d = kD > 0 ? kD : p.d;
   const int bq = p.block_q, bk = p.block_k;
@@ -302,7 +302,7 @@ __global__ void __launch_bounds__(kAttentionThreads) attention_backward_keys_ker
 
 template <typename T, int kD>
 __global__ void __launch_bounds__(kAttentionThreads) attention_backward_queries_kernel(BackwardParams<T> p) {
-  extern __shared__ __align__(16) unsigned char smem_raw[];
+  NLAMMR_DYNAMIC_SHARED(smem_raw);
   T* smem = reinterpret_cast<T*>(smem_raw);
   const int d = kD > 0 ? kD : p.d;
   const int bq = p.block_q, bk = p.block_k;
@@ -418,7 +418,8 @@ template <typename In, typename Acc, int kD>
 void launch_forward(const ForwardParams<In, Acc>& p, int64_t bh, size_t smem_bytes, cudaStream_t stream) {
   auto kernel = attention_forward_kernel<In, Acc, kD>;
   allow_shared_memory(kernel, smem_bytes);
-  kernel<<<grid_of(bh, p.sq, p.block_q, "attention"), kAttentionThreads, smem_bytes, stream>>>(p);
+  launch("attention_forward_kernel", kernel, grid_of(bh, p.sq, p.block_q, "attention"), kAttentionThreads,
+         smem_bytes, stream, p);
 }
 
 // The forward for any input type: In = float, double or __nv_bfloat16.
@@ -463,13 +464,14 @@ void launch_backward(const BackwardParams<T>& pk, const BackwardParams<T>& pq, i
   if (pk.sk > 0) {
     auto keys = attention_backward_keys_kernel<T, kD>;
     allow_shared_memory(keys, smem_keys);
-    keys<<<grid_of(bh, pk.sk, pk.block_k, "attention backward"), kAttentionThreads, smem_keys, stream>>>(pk);
+    launch("attention_backward_keys_kernel", keys, grid_of(bh, pk.sk, pk.block_k, "attention backward"),
+           kAttentionThreads, smem_keys, stream, pk);
   }
   if (pq.sq > 0) {
     auto queries = attention_backward_queries_kernel<T, kD>;
     allow_shared_memory(queries, smem_queries);
-    queries<<<grid_of(bh, pq.sq, pq.block_q, "attention backward"), kAttentionThreads, smem_queries,
-              stream>>>(pq);
+    launch("attention_backward_queries_kernel", queries, grid_of(bh, pq.sq, pq.block_q, "attention backward"),
+           kAttentionThreads, smem_queries, stream, pq);
   }
 }
 
@@ -504,8 +506,8 @@ void CudaBackend::attention_backward(const Tensor& q, const Tensor& k, const Ten
     using T = decltype(tag);
     DeviceBuffer dsum = scratch(sizeof(T) * bh * s.sq);
     if (s.sq > 0) {
-      attention_dsum_kernel<T><<<grid_blocks(bh * s.sq, kWarpsPerBlock), kBlockThreads, 0, stream_>>>(
-          ptr<T>(gout), ptr<T>(out), dsum.as<T>(), bh * s.sq, s.d);
+      launch("attention_dsum_kernel", attention_dsum_kernel<T>, grid_blocks(bh * s.sq, kWarpsPerBlock),
+             kBlockThreads, 0, stream_, ptr<T>(gout), ptr<T>(out), dsum.as<T>(), bh * s.sq, s.d);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "attention backward (rowsum dO*O)", shapes());
     }
     const AttentionTiles keys =

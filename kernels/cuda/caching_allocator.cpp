@@ -69,10 +69,27 @@ void CachingAllocator::deallocate(void* ptr) {
 }
 
 void CachingAllocator::release_cached_locked() {
-  for (auto& [size, blocks] : free_blocks_)
-    for (void* p : blocks) raw_free_(p);
-  free_blocks_.clear();
+  // Take the blocks out of the bins first: whatever happens while freeing
+  // them, none stays in the cache to be handed out again or freed twice.
+  std::map<size_t, std::vector<void*>> blocks;
+  blocks.swap(free_blocks_);
   stats_.cached_bytes = 0;
+  // Best effort: a failing free (a sticky CUDA error) loses that block, but
+  // never stops the others being freed and never throws out of here (this
+  // path runs in allocation retries and in empty_cache).
+  size_t failures = 0;
+  for (auto& [size, list] : blocks)
+    for (void* p : list) {
+      try {
+        raw_free_(p);
+      } catch (const std::exception& e) {
+        if (failures++ == 0)
+          std::fprintf(stderr, "nlammr: freeing a cached CUDA block failed: %s\n", e.what());
+      } catch (...) {
+        ++failures;
+      }
+    }
+  if (failures > 1) std::fprintf(stderr, "nlammr: %zu cached CUDA blocks could not be freed\n", failures);
 }
 
 void CachingAllocator::empty_cache() {

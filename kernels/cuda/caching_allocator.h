@@ -51,7 +51,8 @@ class CachingAllocator {
   // Returns `ptr` to the cache. Never throws (called from destructors): an
   // unknown pointer is reported on stderr and ignored.
   void deallocate(void* ptr);
-  // Releases every cached block to the raw allocator.
+  // Releases every cached block to the raw allocator. Never throws: a block
+  // whose release fails is reported on stderr and dropped from the cache.
   void empty_cache();
   MemoryStats stats() const;
   void reset_peak();

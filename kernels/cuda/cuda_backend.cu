@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include "kernels/cuda/cublas_loader.cuh"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 
 namespace nlammr {
@@ -95,7 +96,8 @@ void throw_cuda_error(const char* call, cudaError_t err, const char* file, int l
 
 void throw_cublas_error(const char* call, cublasStatus_t status, const char* file, int line) {
   throw std::runtime_error(std::string("cuBLAS error in ") + call + " (" + file + ":" + std::to_string(line) +
-                           "): " + cublasGetStatusName(status) + ": " + cublasGetStatusString(status));
+                           "): " + cublas_api().status_name(status) + ": " +
+                           cublas_api().status_string(status));
 }
 
 void throw_kernel_error(const char* kernel, const std::string& shapes, cudaError_t err) {
@@ -144,10 +146,10 @@ CudaBackend::CudaBackend(int device)
   multi_device_ = availability().devices > 1;
   NLAMMR_CUDA_CHECK(cudaSetDevice(device));
   NLAMMR_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-  NLAMMR_CUBLAS_CHECK(cublasCreate(&cublas_));
-  NLAMMR_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
+  NLAMMR_CUBLAS_CHECK(cublas_api().create(&cublas_));
+  NLAMMR_CUBLAS_CHECK(cublas_api().set_stream(cublas_, stream_));
   // Strict float32 unless a call asks for TF32 through its compute type.
-  NLAMMR_CUBLAS_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));
+  NLAMMR_CUBLAS_CHECK(cublas_api().set_math_mode(cublas_, CUBLAS_DEFAULT_MATH));
   int smem = 0;
   NLAMMR_CUDA_CHECK(cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
   smem_optin_ = static_cast<size_t>(smem);
@@ -176,11 +178,17 @@ CudaBackend& backend_of(int index) {
                              std::to_string(a.devices) + " CUDA device(s)");
   // One backend per device, created on first use and never destroyed: tensors
   // in static storage may be freed after main returns, and must still find it.
-  static std::mutex mutex;
-  static std::vector<CudaBackend*> backends(static_cast<size_t>(a.devices), nullptr);
-  std::lock_guard<std::mutex> lock(mutex);
-  if (!backends[index]) backends[index] = new CudaBackend(index);
-  return *backends[index];
+  // The registry (and its mutex) is leaked for the same reason: a function-local
+  // static object would be destroyed at exit, before those late lookups.
+  struct Registry {
+    std::mutex mutex;
+    std::vector<CudaBackend*> backends;
+  };
+  static Registry* const registry =
+      new Registry{{}, std::vector<CudaBackend*>(static_cast<size_t>(a.devices))};
+  std::lock_guard<std::mutex> lock(registry->mutex);
+  if (!registry->backends[index]) registry->backends[index] = new CudaBackend(index);
+  return *registry->backends[index];
 }
 
 // ---- public controls (cuda_backend.h) --------------------------------------------------
@@ -217,9 +225,15 @@ void synchronize(int device) { backend_of(device).synchronize(); }
 
 // ---- engine hooks (engine/backend.cpp) ---------------------------------------------------
 
+// The simulated device (NLAMMR_CUDA_SIM: this file compiled against
+// kernels/cuda_sim) has hooks of its own, so that a binary can hold both.
+#ifdef NLAMMR_CUDA_SIM
+Backend& cuda_sim_backend(int device_index) { return cuda::backend_of(device_index); }
+bool cuda_sim_backend_available(std::string* reason) {
+#else
 Backend& cuda_backend(int device_index) { return cuda::backend_of(device_index); }
-
 bool cuda_backend_available(std::string* reason) {
+#endif
   const cuda::Availability& a = cuda::availability();
   if (!a.usable && reason) *reason = a.reason;
   return a.usable;

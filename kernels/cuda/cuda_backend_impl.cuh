@@ -13,6 +13,8 @@
 #include "engine/backend.h"
 #include "kernels/cuda/caching_allocator.h"
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/launch.cuh"
+#include "kernels/cuda/validation_memo.h"
 
 namespace nlammr::cuda {
 
@@ -44,7 +46,11 @@ class DeviceBuffer {
 class CudaBackend final : public Backend {
  public:
   explicit CudaBackend(int device);
+#ifdef NLAMMR_CUDA_SIM
+  const char* name() const override { return "cuda-sim"; }
+#else
   const char* name() const override { return "cuda"; }
+#endif
 
   // memory.cu
   void* allocate(size_t nbytes) override;
@@ -142,6 +148,15 @@ class CudaBackend final : public Backend {
   // Throws unless CSR offsets [segments + 1] start at 0, never decrease and
   // end at `rows`, with the CPU backend's messages.
   void check_offsets(const Tensor& offsets, int64_t segments, int64_t rows, const char* kernel);
+  // The same checks, skipped when they passed before on the same memory and
+  // nothing has written it since (validation_memo.h): for the GIN's graph
+  // indices, constant for a whole training step.
+  void check_indices_once(const Tensor& index, int64_t limit, const char* what);
+  void check_offsets_once(const Tensor& offsets, int64_t segments, int64_t rows, const char* kernel);
+  // Whatever was validated in [ptr, ptr + bytes) must be checked again.
+  void forget_validation(const void* ptr, size_t bytes) { validated_.forget(ptr, bytes); }
+  void forget_validation(const Tensor& written);  // the memory a (strided) tensor spans
+  ValidationMemo& validation_memo() { return validated_; }
 
  private:
   int device_;
@@ -150,6 +165,7 @@ class CudaBackend final : public Backend {
   cublasHandle_t cublas_ = nullptr;
   size_t smem_optin_ = 48 * 1024;
   CachingAllocator allocator_;
+  ValidationMemo validated_;
 };
 
 // The backend of device `index` (created on first use; throws when CUDA is unusable).

@@ -48,8 +48,8 @@ void CudaBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alp
   const StridedLayout<2> layout = make_strided_layout<2>(y.shape(), {&y.strides(), &x.strides()});
   dispatch_float(x.dtype(), unary_op_name(op), [&](auto tag) {
     using T = decltype(tag);
-    unary_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(op, layout, ptr<T>(x), ptr<T>(y),
-                                                                   static_cast<T>(alpha));
+    launch("unary_kernel", unary_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, op, layout, ptr<T>(x),
+           ptr<T>(y), static_cast<T>(alpha));
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, unary_op_name(op), describe({x, y}));
 }
@@ -61,8 +61,8 @@ void CudaBackend::unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, c
   activate();
   dispatch_float(gy.dtype(), unary_op_name(op), [&](auto tag) {
     using T = decltype(tag);
-    unary_backward_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-        op, n, ptr<T>(x), ptr<T>(y), ptr<T>(gy), ptr<T>(gx), static_cast<T>(alpha));
+    launch("unary_backward_kernel", unary_backward_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, op,
+           n, ptr<T>(x), ptr<T>(y), ptr<T>(gy), ptr<T>(gx), static_cast<T>(alpha));
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "unary backward",
                            std::string(unary_op_name(op)) + " " + describe({x, y, gy, gx}));
@@ -76,8 +76,8 @@ void CudaBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Te
       make_strided_layout<3>(out.shape(), {&out.strides(), &a.strides(), &b.strides()});
   dispatch_float(out.dtype(), binary_op_name(op), [&](auto tag) {
     using T = decltype(tag);
-    binary_kernel<T>
-        <<<grid_blocks(n), kBlockThreads, 0, stream_>>>(op, layout, ptr<T>(a), ptr<T>(b), ptr<T>(out));
+    launch("binary_kernel", binary_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, op, layout,
+           ptr<T>(a), ptr<T>(b), ptr<T>(out));
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, binary_op_name(op), describe({a, b, out}));
 }

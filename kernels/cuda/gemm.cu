@@ -13,6 +13,7 @@
 // one GPU model with one stream, which is how the backend uses it.
 #include <climits>
 
+#include "kernels/cuda/cublas_loader.cuh"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 
@@ -42,7 +43,8 @@ void CudaBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, cons
     dispatch_float(c.dtype(), "gemm", [&](auto tag) {
       using T = decltype(tag);
       const int64_t n = d.batch * d.m * d.n;
-      scale_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(ptr<T>(c), n, static_cast<T>(d.beta));
+      launch("scale_kernel", scale_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<T>(c), n,
+             static_cast<T>(d.beta));
     });
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gemm (k = 0)", describe({c}));
     return;
@@ -57,16 +59,16 @@ void CudaBackend::gemm(const GemmDesc& d, const Tensor& a, const Tensor& b, cons
   if (c.dtype() == DType::Float32) {
     const float alpha = static_cast<float>(d.alpha), beta = static_cast<float>(d.beta);
     const cublasComputeType_t compute = tf32_enabled() ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
-    NLAMMR_CUBLAS_CHECK(cublasGemmStridedBatchedEx(cublas_, op_b, op_a, n, m, k, &alpha, b.raw_data(),
-                                                   CUDA_R_32F, ldb, d.stride_b, a.raw_data(), CUDA_R_32F, lda,
-                                                   d.stride_a, &beta, c.raw_data(), CUDA_R_32F, n, d.stride_c,
-                                                   batch, compute, CUBLAS_GEMM_DEFAULT));
+    NLAMMR_CUBLAS_CHECK(cublas_api().gemm_strided_batched_ex(
+        cublas_, op_b, op_a, n, m, k, &alpha, b.raw_data(), CUDA_R_32F, ldb, d.stride_b, a.raw_data(),
+        CUDA_R_32F, lda, d.stride_a, &beta, c.raw_data(), CUDA_R_32F, n, d.stride_c, batch, compute,
+        CUBLAS_GEMM_DEFAULT));
   } else if (c.dtype() == DType::Float64) {
     const double alpha = d.alpha, beta = d.beta;
-    NLAMMR_CUBLAS_CHECK(cublasGemmStridedBatchedEx(cublas_, op_b, op_a, n, m, k, &alpha, b.raw_data(),
-                                                   CUDA_R_64F, ldb, d.stride_b, a.raw_data(), CUDA_R_64F, lda,
-                                                   d.stride_a, &beta, c.raw_data(), CUDA_R_64F, n, d.stride_c,
-                                                   batch, CUBLAS_COMPUTE_64F, CUBLAS_GEMM_DEFAULT));
+    NLAMMR_CUBLAS_CHECK(cublas_api().gemm_strided_batched_ex(
+        cublas_, op_b, op_a, n, m, k, &alpha, b.raw_data(), CUDA_R_64F, ldb, d.stride_b, a.raw_data(),
+        CUDA_R_64F, lda, d.stride_a, &beta, c.raw_data(), CUDA_R_64F, n, d.stride_c, batch,
+        CUBLAS_COMPUTE_64F, CUBLAS_GEMM_DEFAULT));
   } else {
     throw std::runtime_error(std::string("gemm: expected float32 or float64, got ") + dtype_name(c.dtype()));
   }

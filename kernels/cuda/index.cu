@@ -125,6 +125,7 @@ int sort_bits(int64_t rows) {
 }  // namespace
 
 void CudaBackend::index_select_rows(const Tensor& x, const Tensor& index, const Tensor& y) {
+  forget_validation(y);
   const int64_t rows = x.size(0), width = row_width(x), m = index.numel();
   check_indices(index, rows, "index_select");
   if (m * width == 0) return;
@@ -133,8 +134,9 @@ void CudaBackend::index_select_rows(const Tensor& x, const Tensor& index, const 
     using W = decltype(wtag);
     dispatch_index(index.dtype(), "index_select", [&](auto itag) {
       using I = decltype(itag);
-      index_select_kernel<W, I><<<grid_blocks(m * width), kBlockThreads, 0, stream_>>>(
-          static_cast<const W*>(x.raw_data()), ptr<I>(index), static_cast<W*>(y.raw_data()), m, width);
+      launch("index_select_kernel", index_select_kernel<W, I>, grid_blocks(m * width), kBlockThreads, 0,
+             stream_, static_cast<const W*>(x.raw_data()), ptr<I>(index), static_cast<W*>(y.raw_data()), m,
+             width);
     });
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index_select", describe({x, index, y}));
@@ -154,8 +156,8 @@ void CudaBackend::index_add_rows(const Tensor& src, const Tensor& index, const T
   DeviceBuffer positions = scratch(sizeof(int32_t) * m), sorted_positions = scratch(sizeof(int32_t) * m);
   dispatch_index(index.dtype(), "index_add", [&](auto itag) {
     using I = decltype(itag);
-    sort_input_kernel<I><<<grid_blocks(m), kBlockThreads, 0, stream_>>>(ptr<I>(index), m, keys.as<uint32_t>(),
-                                                                        positions.as<int32_t>());
+    launch("sort_input_kernel", sort_input_kernel<I>, grid_blocks(m), kBlockThreads, 0, stream_,
+           ptr<I>(index), m, keys.as<uint32_t>(), positions.as<int32_t>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index_add (sort input)", shapes());
   const int bits = sort_bits(rows);
@@ -170,14 +172,14 @@ void CudaBackend::index_add_rows(const Tensor& src, const Tensor& index, const T
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index_add (radix sort)", shapes());
   // 2. Where each destination row's run starts.
   DeviceBuffer starts = scratch(sizeof(int32_t) * (rows + 1));
-  run_starts_kernel<<<grid_blocks(rows + 1), kBlockThreads, 0, stream_>>>(sorted_keys.as<uint32_t>(), m, rows,
-                                                                          starts.as<int32_t>());
+  launch("run_starts_kernel", run_starts_kernel, grid_blocks(rows + 1), kBlockThreads, 0, stream_,
+         sorted_keys.as<uint32_t>(), m, rows, starts.as<int32_t>());
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index_add (run starts)", shapes());
   // 3. Each (row, column) adds its run in ascending source position.
   dispatch_float(src.dtype(), "index_add", [&](auto tag) {
     using T = decltype(tag);
-    add_runs_kernel<T><<<grid_blocks(rows * width), kBlockThreads, 0, stream_>>>(
-        ptr<T>(src), sorted_positions.as<int32_t>(), starts.as<int32_t>(), ptr<T>(out), rows, width);
+    launch("add_runs_kernel", add_runs_kernel<T>, grid_blocks(rows * width), kBlockThreads, 0, stream_,
+           ptr<T>(src), sorted_positions.as<int32_t>(), starts.as<int32_t>(), ptr<T>(out), rows, width);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index_add", shapes());
 }
@@ -191,14 +193,15 @@ void CudaBackend::segment_sum_rows(const Tensor& x, const Tensor& offsets, const
     using I = decltype(itag);
     dispatch_float(x.dtype(), "segment_sum", [&](auto tag) {
       using T = decltype(tag);
-      segment_sum_kernel<T, I><<<grid_blocks(segments * width), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), ptr<I>(offsets), ptr<T>(y), segments, width);
+      launch("segment_sum_kernel", segment_sum_kernel<T, I>, grid_blocks(segments * width), kBlockThreads, 0,
+             stream_, ptr<T>(x), ptr<I>(offsets), ptr<T>(y), segments, width);
     });
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "segment_sum", describe({x, offsets, y}));
 }
 
 void CudaBackend::segment_expand_rows(const Tensor& gy, const Tensor& offsets, const Tensor& gx) {
+  forget_validation(gx);
   const int64_t segments = gy.size(0), width = row_width(gy), rows = gx.size(0);
   check_offsets(offsets, segments, rows, "segment_sum backward");
   if (rows * width == 0) return;
@@ -207,9 +210,9 @@ void CudaBackend::segment_expand_rows(const Tensor& gy, const Tensor& offsets, c
     using W = decltype(wtag);
     dispatch_index(offsets.dtype(), "segment_sum backward", [&](auto itag) {
       using I = decltype(itag);
-      segment_expand_kernel<W, I><<<grid_blocks(rows * width), kBlockThreads, 0, stream_>>>(
-          static_cast<const W*>(gy.raw_data()), ptr<I>(offsets), static_cast<W*>(gx.raw_data()), segments,
-          rows, width);
+      launch("segment_expand_kernel", segment_expand_kernel<W, I>, grid_blocks(rows * width), kBlockThreads,
+             0, stream_, static_cast<const W*>(gy.raw_data()), ptr<I>(offsets),
+             static_cast<W*>(gx.raw_data()), segments, rows, width);
     });
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "segment_sum backward", describe({gy, offsets, gx}));

@@ -119,9 +119,9 @@ void CudaBackend::layernorm_forward(const Tensor& x, const Tensor& weight, const
   activate();
   dispatch_float(x.dtype(), "layer_norm", [&](auto tag) {
     using T = decltype(tag);
-    layernorm_forward_kernel<T><<<grid_blocks(rows, kWarpsPerBlock), kBlockThreads, 0, stream_>>>(
-        ptr<T>(x), weight.defined() ? ptr<T>(weight) : nullptr, bias.defined() ? ptr<T>(bias) : nullptr, eps,
-        ptr<T>(y), ptr<T>(mean), ptr<T>(rstd), rows, n);
+    launch("layernorm_forward_kernel", layernorm_forward_kernel<T>, grid_blocks(rows, kWarpsPerBlock),
+           kBlockThreads, 0, stream_, ptr<T>(x), weight.defined() ? ptr<T>(weight) : nullptr,
+           bias.defined() ? ptr<T>(bias) : nullptr, eps, ptr<T>(y), ptr<T>(mean), ptr<T>(rstd), rows, n);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "layer_norm", describe({x, weight, bias, y}));
 }
@@ -135,9 +135,9 @@ void CudaBackend::layernorm_backward(const Tensor& x, const Tensor& weight, cons
   dispatch_float(x.dtype(), "layer_norm backward", [&](auto tag) {
     using T = decltype(tag);
     if (rows > 0) {
-      layernorm_backward_kernel<T><<<grid_blocks(rows, kWarpsPerBlock), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), weight.defined() ? ptr<T>(weight) : nullptr, ptr<T>(mean), ptr<T>(rstd), ptr<T>(gy),
-          ptr<T>(gx), rows, n);
+      launch("layernorm_backward_kernel", layernorm_backward_kernel<T>, grid_blocks(rows, kWarpsPerBlock),
+             kBlockThreads, 0, stream_, ptr<T>(x), weight.defined() ? ptr<T>(weight) : nullptr, ptr<T>(mean),
+             ptr<T>(rstd), ptr<T>(gy), ptr<T>(gx), rows, n);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "layer_norm backward", describe({x, weight, gy, gx}));
     }
     if (!gweight.defined() && !gbias.defined()) return;
@@ -152,13 +152,13 @@ void CudaBackend::layernorm_backward(const Tensor& x, const Tensor& weight, cons
     const int64_t chunk = kLayerNormGradRowChunk, chunks = ceil_div(rows, chunk);
     const size_t partial_bytes = chunks > 1 ? sizeof(double) * chunks * n : 0;
     DeviceBuffer partial_w = scratch(partial_bytes), partial_b = scratch(partial_bytes);
-    layernorm_param_grad_chunks_kernel<T><<<grid_blocks(chunks * n), kBlockThreads, 0, stream_>>>(
-        ptr<T>(x), ptr<T>(mean), ptr<T>(rstd), ptr<T>(gy), rows, n, chunk, chunks, partial_w.as<double>(),
-        partial_b.as<double>(), gw, gb);
+    launch("layernorm_param_grad_chunks_kernel", layernorm_param_grad_chunks_kernel<T>,
+           grid_blocks(chunks * n), kBlockThreads, 0, stream_, ptr<T>(x), ptr<T>(mean), ptr<T>(rstd),
+           ptr<T>(gy), rows, n, chunk, chunks, partial_w.as<double>(), partial_b.as<double>(), gw, gb);
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "layer_norm parameter gradients", describe({x, gy, gweight, gbias}));
     if (chunks > 1) {
-      layernorm_param_grad_finish_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-          partial_w.as<double>(), partial_b.as<double>(), n, chunks, gw, gb);
+      launch("layernorm_param_grad_finish_kernel", layernorm_param_grad_finish_kernel<T>, grid_blocks(n),
+             kBlockThreads, 0, stream_, partial_w.as<double>(), partial_b.as<double>(), n, chunks, gw, gb);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "layer_norm parameter gradients (partials)",
                                describe({gweight, gbias}));
     }

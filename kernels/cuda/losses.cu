@@ -32,7 +32,8 @@ __global__ void finish_mean_kernel(const double* partial, int64_t count, const l
 template <typename T>
 void finish_mean(cudaStream_t stream, const double* partial, int64_t count, const long long* divisor_device,
                  double divisor, T* loss, const char* name, const std::string& shapes) {
-  finish_mean_kernel<T><<<1, kBlockThreads, 0, stream>>>(partial, count, divisor_device, divisor, loss);
+  launch("finish_mean_kernel", finish_mean_kernel<T>, 1, kBlockThreads, 0, stream, partial, count,
+         divisor_device, divisor, loss);
   NLAMMR_CUDA_LAUNCH_CHECK(stream, name, shapes + " (final sum)");
 }
 
@@ -269,8 +270,8 @@ void CudaBackend::bce_with_logits(const Tensor& logits, const Tensor& targets, c
   DeviceBuffer partial = scratch(sizeof(double) * blocks);
   dispatch_float(logits.dtype(), "bce_with_logits", [&](auto tag) {
     using T = decltype(tag);
-    bce_kernel<T><<<static_cast<unsigned>(blocks), kBlockThreads, 0, stream_>>>(
-        ptr<T>(logits), ptr<T>(targets), grad.defined() ? ptr<T>(grad) : nullptr, n, partial.as<double>());
+    launch("bce_kernel", bce_kernel<T>, static_cast<unsigned>(blocks), kBlockThreads, 0, stream_,
+           ptr<T>(logits), ptr<T>(targets), grad.defined() ? ptr<T>(grad) : nullptr, n, partial.as<double>());
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "bce_with_logits", shapes);
     finish_mean<T>(stream_, partial.as<double>(), blocks, nullptr, static_cast<double>(n), ptr<T>(loss),
                    "bce_with_logits", shapes);
@@ -293,8 +294,8 @@ void CudaBackend::multilabel_margin(const Tensor& input, const Tensor& target, c
     const long long none = LLONG_MAX;
     NLAMMR_CUDA_CHECK(
         cudaMemcpyAsync(first_bad.as<long long>(), &none, sizeof none, cudaMemcpyHostToDevice, stream_));
-    first_bad_target_kernel<<<grid_blocks(rows), kBlockThreads, 0, stream_>>>(
-        ptr<int64_t>(target), rows, classes, first_bad.as<long long>());
+    launch("first_bad_target_kernel", first_bad_target_kernel, grid_blocks(rows), kBlockThreads, 0, stream_,
+           ptr<int64_t>(target), rows, classes, first_bad.as<long long>());
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "multilabel_margin_loss (targets)", shapes);
     long long position = 0;
     read_back(&position, first_bad.as<long long>(), sizeof position);
@@ -312,9 +313,9 @@ void CudaBackend::multilabel_margin(const Tensor& input, const Tensor& target, c
   const double inv = 1.0 / (static_cast<double>(classes) * static_cast<double>(rows));
   dispatch_float(input.dtype(), "multilabel_margin_loss", [&](auto tag) {
     using T = decltype(tag);
-    multilabel_margin_kernel<T><<<grid_blocks(rows, 1), kBlockThreads, 0, stream_>>>(
-        ptr<T>(input), ptr<int64_t>(target), rows, classes, inv, is_target.as<uint8_t>(),
-        grad.defined() ? ptr<T>(grad) : nullptr, row_loss.as<double>());
+    launch("multilabel_margin_kernel", multilabel_margin_kernel<T>, grid_blocks(rows, 1), kBlockThreads, 0,
+           stream_, ptr<T>(input), ptr<int64_t>(target), rows, classes, inv, is_target.as<uint8_t>(),
+           grad.defined() ? ptr<T>(grad) : nullptr, row_loss.as<double>());
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "multilabel_margin_loss", shapes);
     // mean = (sum of rows) * inv  ==  (sum of rows) / (classes * rows)
     finish_mean<T>(stream_, row_loss.as<double>(), rows, nullptr, 1.0 / inv, ptr<T>(loss),
@@ -333,16 +334,16 @@ void CudaBackend::cross_entropy(const Tensor& logits, const Tensor& target, int6
   }
   const std::string shapes = describe({logits, target});
   DeviceBuffer kept = scratch(sizeof(long long));
-  count_kept_kernel<<<1, kBlockThreads, 0, stream_>>>(ptr<int64_t>(target), rows, ignore_index,
-                                                      kept.as<long long>());
+  launch("count_kept_kernel", count_kept_kernel, 1, kBlockThreads, 0, stream_, ptr<int64_t>(target), rows,
+         ignore_index, kept.as<long long>());
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "cross_entropy (count)", shapes);
   DeviceBuffer row_loss = scratch(sizeof(double) * rows);
   dispatch_float(logits.dtype(), "cross_entropy", [&](auto tag) {
     using T = decltype(tag);
     if (classes > 0) {
-      cross_entropy_rows_kernel<T><<<grid_blocks(rows, 1), kBlockThreads, 0, stream_>>>(
-          ptr<T>(logits), ptr<int64_t>(target), rows, classes, ignore_index, kept.as<long long>(),
-          grad.defined() ? ptr<T>(grad) : nullptr, row_loss.as<double>());
+      launch("cross_entropy_rows_kernel", cross_entropy_rows_kernel<T>, grid_blocks(rows, 1), kBlockThreads,
+             0, stream_, ptr<T>(logits), ptr<int64_t>(target), rows, classes, ignore_index,
+             kept.as<long long>(), grad.defined() ? ptr<T>(grad) : nullptr, row_loss.as<double>());
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "cross_entropy", shapes);
     } else {  // no classes: every row must be ignored (validation above), nothing to add
       NLAMMR_CUDA_CHECK(cudaMemsetAsync(row_loss.as<double>(), 0, sizeof(double) * rows, stream_));
@@ -368,21 +369,21 @@ void CudaBackend::contrastive(const Tensor& sim, const Tensor& positives, double
   dispatch_float(sim.dtype(), "contrastive_loss", [&](auto tag) {
     using T = decltype(tag);
     if (rows > 0) {
-      contrastive_rows_kernel<T>
-          <<<grid_blocks(rows, 1), kBlockThreads, 0, stream_>>>(ptr<T>(sim), pos, rows, cols, inv_t, row);
+      launch("contrastive_rows_kernel", contrastive_rows_kernel<T>, grid_blocks(rows, 1), kBlockThreads, 0,
+             stream_, ptr<T>(sim), pos, rows, cols, inv_t, row);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "contrastive_loss (rows)", shapes);
     }
     if (cols > 0) {
-      contrastive_columns_kernel<T>
-          <<<grid_blocks(cols), kBlockThreads, 0, stream_>>>(ptr<T>(sim), pos, rows, cols, inv_t, col);
+      launch("contrastive_columns_kernel", contrastive_columns_kernel<T>, grid_blocks(cols), kBlockThreads, 0,
+             stream_, ptr<T>(sim), pos, rows, cols, inv_t, col);
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "contrastive_loss (columns)", shapes);
     }
-    contrastive_finish_kernel<T>
-        <<<1, kBlockThreads, 0, stream_>>>(row, rows, col, cols, ptr<T>(loss), weights.as<double>());
+    launch("contrastive_finish_kernel", contrastive_finish_kernel<T>, 1, kBlockThreads, 0, stream_, row, rows,
+           col, cols, ptr<T>(loss), weights.as<double>());
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "contrastive_loss (final sum)", shapes);
     if (grad.defined() && rows * cols > 0) {
-      contrastive_grad_kernel<T><<<grid_blocks(rows * cols), kBlockThreads, 0, stream_>>>(
-          ptr<T>(sim), pos, rows, cols, inv_t, row, col, weights.as<double>(), ptr<T>(grad));
+      launch("contrastive_grad_kernel", contrastive_grad_kernel<T>, grid_blocks(rows * cols), kBlockThreads,
+             0, stream_, ptr<T>(sim), pos, rows, cols, inv_t, row, col, weights.as<double>(), ptr<T>(grad));
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "contrastive_loss (gradient)", shapes);
     }
   });

@@ -13,10 +13,14 @@ void* CudaBackend::allocate(size_t nbytes) {
   return allocator_.allocate(nbytes);
 }
 
-void CudaBackend::deallocate(void* ptr, size_t) { allocator_.deallocate(ptr); }
+void CudaBackend::deallocate(void* ptr, size_t nbytes) {
+  validated_.forget(ptr, nbytes ? nbytes : 1);
+  allocator_.deallocate(ptr);
+}
 
 void CudaBackend::copy_bytes(void* dst, const void* src, size_t nbytes, CopyKind kind) {
   if (nbytes == 0) return;
+  if (kind != CopyKind::DeviceToHost) validated_.forget(dst, nbytes);
   activate();
   const cudaMemcpyKind direction = kind == CopyKind::HostToDevice   ? cudaMemcpyHostToDevice
                                    : kind == CopyKind::DeviceToHost ? cudaMemcpyDeviceToHost

@@ -55,16 +55,18 @@ void dispatch_gin(const Tensor& src, const Tensor& offsets, const Tensor& x, con
 void CudaBackend::gin_message_forward(const Tensor& x, const Tensor& edge_emb, const Tensor& src,
                                       const Tensor& dst_offsets, const Tensor& out) {
   const int64_t nodes = x.size(0), width = x.size(1), edges = edge_emb.size(0), segments = out.size(0);
-  check_offsets(dst_offsets, segments, edges, "gin_aggregate");
-  check_indices(src, nodes, "gin_aggregate source");
+  // Graph indices are validated once per graph batch (validation_memo.h).
+  check_offsets_once(dst_offsets, segments, edges, "gin_aggregate");
+  check_indices_once(src, nodes, "gin_aggregate source");
   if (segments * width == 0) return;
   activate();
   dispatch_gin(src, dst_offsets, x, "gin_aggregate", [&](auto itag, auto otag, auto tag) {
     using I = decltype(itag);
     using O = decltype(otag);
     using T = decltype(tag);
-    gin_forward_kernel<T, I, O><<<grid_blocks(segments * width), kBlockThreads, 0, stream_>>>(
-        ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(out), segments, width);
+    launch("gin_forward_kernel", gin_forward_kernel<T, I, O>, grid_blocks(segments * width), kBlockThreads, 0,
+           stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(out), segments,
+           width);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gin_aggregate", describe({x, edge_emb, src, dst_offsets, out}));
 }
@@ -73,17 +75,17 @@ void CudaBackend::gin_message_backward(const Tensor& x, const Tensor& edge_emb, 
                                        const Tensor& dst_offsets, const Tensor& gout, const Tensor& gx,
                                        const Tensor& gedge) {
   const int64_t nodes = x.size(0), width = x.size(1), edges = edge_emb.size(0), segments = gout.size(0);
-  check_offsets(dst_offsets, segments, edges, "gin_aggregate backward");
-  check_indices(src, nodes, "gin_aggregate backward source");
+  check_offsets_once(dst_offsets, segments, edges, "gin_aggregate backward");
+  check_indices_once(src, nodes, "gin_aggregate backward source");
   activate();
   if (segments * width > 0) {
     dispatch_gin(src, dst_offsets, x, "gin_aggregate backward", [&](auto itag, auto otag, auto tag) {
       using I = decltype(itag);
       using O = decltype(otag);
       using T = decltype(tag);
-      gin_edge_grad_kernel<T, I, O><<<grid_blocks(segments * width), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets), ptr<T>(gout), ptr<T>(gedge),
-          segments, width);
+      launch("gin_edge_grad_kernel", gin_edge_grad_kernel<T, I, O>, grid_blocks(segments * width),
+             kBlockThreads, 0, stream_, ptr<T>(x), ptr<T>(edge_emb), ptr<I>(src), ptr<O>(dst_offsets),
+             ptr<T>(gout), ptr<T>(gedge), segments, width);
     });
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "gin_aggregate backward (edges)", describe({x, edge_emb, gout, gedge}));
   }

@@ -65,8 +65,8 @@ void CudaBackend::dropout_mask(const Tensor& mask, double p, uint64_t seed, uint
   activate();
   dispatch_float(mask.dtype(), "dropout", [&](auto tag) {
     using T = decltype(tag);
-    dropout_mask_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-        ptr<T>(mask), n, static_cast<float>(p), static_cast<T>(1.0 / (1.0 - p)), seed, offset);
+    launch("dropout_mask_kernel", dropout_mask_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_,
+           ptr<T>(mask), n, static_cast<float>(p), static_cast<T>(1.0 / (1.0 - p)), seed, offset);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "dropout", describe({mask}));
 }
@@ -87,8 +87,8 @@ void CudaBackend::adam_step(const Tensor& param, const Tensor& grad, const Tenso
                       d.decoupled};
   dispatch_float(param.dtype(), "adam", [&](auto tag) {
     using T = decltype(tag);
-    adam_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(ptr<T>(param), ptr<T>(grad), ptr<T>(m),
-                                                                  ptr<T>(v), n, s);
+    launch("adam_kernel", adam_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<T>(param),
+           ptr<T>(grad), ptr<T>(m), ptr<T>(v), n, s);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "adam", describe({param, grad, m, v}));
 }
@@ -100,8 +100,8 @@ void CudaBackend::sgd_step(const Tensor& param, const Tensor& grad, const Tensor
   activate();
   dispatch_float(param.dtype(), "sgd", [&](auto tag) {
     using T = decltype(tag);
-    sgd_kernel<T><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-        ptr<T>(param), ptr<T>(grad), momentum_buffer.defined() ? ptr<T>(momentum_buffer) : nullptr, n, d);
+    launch("sgd_kernel", sgd_kernel<T>, grid_blocks(n), kBlockThreads, 0, stream_, ptr<T>(param),
+           ptr<T>(grad), momentum_buffer.defined() ? ptr<T>(momentum_buffer) : nullptr, n, d);
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "sgd", describe({param, grad, momentum_buffer}));
 }

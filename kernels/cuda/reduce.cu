@@ -166,11 +166,11 @@ void CudaBackend::reduce(ReduceOp op, const Tensor& x, int64_t outer, int64_t n,
     if (op == ReduceOp::Max) {
       int64_t* am = argmax.defined() ? ptr<int64_t>(argmax) : nullptr;
       if (max_uses_block_per_row(n, inner)) {
-        max_rows_kernel<T>
-            <<<grid_blocks(outer, 1), kBlockThreads, 0, stream_>>>(ptr<T>(x), outer, n, ptr<T>(out), am);
+        launch("max_rows_kernel", max_rows_kernel<T>, grid_blocks(outer, 1), kBlockThreads, 0, stream_,
+               ptr<T>(x), outer, n, ptr<T>(out), am);
       } else {
-        max_columns_kernel<T><<<grid_blocks(outer * inner), kBlockThreads, 0, stream_>>>(
-            ptr<T>(x), outer, n, inner, ptr<T>(out), am);
+        launch("max_columns_kernel", max_columns_kernel<T>, grid_blocks(outer * inner), kBlockThreads, 0,
+               stream_, ptr<T>(x), outer, n, inner, ptr<T>(out), am);
       }
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "max", shapes());
       return;
@@ -178,16 +178,18 @@ void CudaBackend::reduce(ReduceOp op, const Tensor& x, int64_t outer, int64_t n,
     const SumPlan plan = plan_sum(n, inner);
     DeviceBuffer partial = scratch(plan.two_stage() ? sizeof(double) * outer * plan.chunks * inner : 0);
     if (plan.block_per_chunk) {
-      sum_row_chunks_kernel<T><<<grid_blocks(outer * plan.chunks, 1), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), outer, n, plan.chunk, plan.chunks, partial.as<double>(), ptr<T>(out));
+      launch("sum_row_chunks_kernel", sum_row_chunks_kernel<T>, grid_blocks(outer * plan.chunks, 1),
+             kBlockThreads, 0, stream_, ptr<T>(x), outer, n, plan.chunk, plan.chunks, partial.as<double>(),
+             ptr<T>(out));
     } else {
-      sum_column_chunks_kernel<T><<<grid_blocks(outer * plan.chunks * inner), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), outer, n, inner, plan.chunk, plan.chunks, partial.as<double>(), ptr<T>(out));
+      launch("sum_column_chunks_kernel", sum_column_chunks_kernel<T>,
+             grid_blocks(outer * plan.chunks * inner), kBlockThreads, 0, stream_, ptr<T>(x), outer, n, inner,
+             plan.chunk, plan.chunks, partial.as<double>(), ptr<T>(out));
     }
     NLAMMR_CUDA_LAUNCH_CHECK(stream_, "sum (chunks)", shapes());
     if (plan.two_stage()) {
-      sum_partials_kernel<T><<<grid_blocks(outer * inner), kBlockThreads, 0, stream_>>>(
-          partial.as<double>(), outer, plan.chunks, inner, ptr<T>(out));
+      launch("sum_partials_kernel", sum_partials_kernel<T>, grid_blocks(outer * inner), kBlockThreads, 0,
+             stream_, partial.as<double>(), outer, plan.chunks, inner, ptr<T>(out));
       NLAMMR_CUDA_LAUNCH_CHECK(stream_, "sum (partials)", shapes());
     }
   });
@@ -200,8 +202,8 @@ void CudaBackend::scatter_argmax(const Tensor& gy, const Tensor& argmax, int64_t
   activate();
   dispatch_float(gy.dtype(), "max backward", [&](auto tag) {
     using T = decltype(tag);
-    scatter_argmax_kernel<T><<<grid_blocks(total), kBlockThreads, 0, stream_>>>(
-        ptr<T>(gy), ptr<int64_t>(argmax), outer, n, inner, ptr<T>(gx));
+    launch("scatter_argmax_kernel", scatter_argmax_kernel<T>, grid_blocks(total), kBlockThreads, 0, stream_,
+           ptr<T>(gy), ptr<int64_t>(argmax), outer, n, inner, ptr<T>(gx));
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "max backward",
                            describe({gy, argmax, gx}) + " as " + describe_dims({outer, n, inner}));

@@ -110,11 +110,11 @@ void CudaBackend::softmax_forward(const Tensor& x, const Tensor& mask, const Ten
   dispatch_float(x.dtype(), log ? "log_softmax" : "softmax", [&](auto tag) {
     using T = decltype(tag);
     if (softmax_uses_warp_per_row(n)) {
-      softmax_warp_kernel<T><<<grid_blocks(rows, kWarpsPerBlock), kBlockThreads, 0, stream_>>>(
-          ptr<T>(x), m, ptr<T>(y), rows, n, log);
+      launch("softmax_warp_kernel", softmax_warp_kernel<T>, grid_blocks(rows, kWarpsPerBlock), kBlockThreads,
+             0, stream_, ptr<T>(x), m, ptr<T>(y), rows, n, log);
     } else {
-      softmax_block_kernel<T>
-          <<<grid_blocks(rows, 1), kBlockThreads, 0, stream_>>>(ptr<T>(x), m, ptr<T>(y), rows, n, log);
+      launch("softmax_block_kernel", softmax_block_kernel<T>, grid_blocks(rows, 1), kBlockThreads, 0, stream_,
+             ptr<T>(x), m, ptr<T>(y), rows, n, log);
     }
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, log ? "log_softmax" : "softmax", describe({x, mask, y}));
@@ -130,11 +130,12 @@ void CudaBackend::softmax_backward(const Tensor& y, const Tensor& gy, const Tens
   dispatch_float(y.dtype(), log ? "log_softmax backward" : "softmax backward", [&](auto tag) {
     using T = decltype(tag);
     if (softmax_uses_warp_per_row(n)) {
-      softmax_backward_warp_kernel<T><<<grid_blocks(rows, kWarpsPerBlock), kBlockThreads, 0, stream_>>>(
-          ptr<T>(y), ptr<T>(gy), m, ptr<T>(gx), rows, n, log);
+      launch("softmax_backward_warp_kernel", softmax_backward_warp_kernel<T>,
+             grid_blocks(rows, kWarpsPerBlock), kBlockThreads, 0, stream_, ptr<T>(y), ptr<T>(gy), m,
+             ptr<T>(gx), rows, n, log);
     } else {
-      softmax_backward_block_kernel<T><<<grid_blocks(rows, 1), kBlockThreads, 0, stream_>>>(
-          ptr<T>(y), ptr<T>(gy), m, ptr<T>(gx), rows, n, log);
+      launch("softmax_backward_block_kernel", softmax_backward_block_kernel<T>, grid_blocks(rows, 1),
+             kBlockThreads, 0, stream_, ptr<T>(y), ptr<T>(gy), m, ptr<T>(gx), rows, n, log);
     }
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, log ? "log_softmax backward" : "softmax backward",

@@ -43,12 +43,12 @@ void CudaBackend::check_indices(const Tensor& index, int64_t limit, const char* 
   if (n == 0) return;
   activate();
   DeviceBuffer first_bad = scratch(sizeof(long long));
-  set_kernel<<<1, 1, 0, stream_>>>(first_bad.as<long long>(), LLONG_MAX);
+  launch("set_kernel", set_kernel, 1, 1, 0, stream_, first_bad.as<long long>(), LLONG_MAX);
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation", describe({index}));
   dispatch_index(index.dtype(), what, [&](auto tag) {
     using I = decltype(tag);
-    first_bad_index_kernel<I><<<grid_blocks(n), kBlockThreads, 0, stream_>>>(
-        ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
+    launch("first_bad_index_kernel", first_bad_index_kernel<I>, grid_blocks(n), kBlockThreads, 0, stream_,
+           ptr<I>(index), n, limit, has_ignore, ignore, first_bad.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "index validation",
                            describe({index}) + " limit " + std::to_string(limit));
@@ -69,12 +69,12 @@ void CudaBackend::check_indices(const Tensor& index, int64_t limit, const char* 
 void CudaBackend::check_offsets(const Tensor& offsets, int64_t segments, int64_t rows, const char* kernel) {
   activate();
   DeviceBuffer result = scratch(3 * sizeof(long long));
-  set_kernel<<<1, 1, 0, stream_>>>(result.as<long long>() + 2, LLONG_MAX);
+  launch("set_kernel", set_kernel, 1, 1, 0, stream_, result.as<long long>() + 2, LLONG_MAX);
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));
   dispatch_index(offsets.dtype(), kernel, [&](auto tag) {
     using I = decltype(tag);
-    check_offsets_kernel<I><<<grid_blocks(segments), kBlockThreads, 0, stream_>>>(ptr<I>(offsets), segments,
-                                                                                  result.as<long long>());
+    launch("check_offsets_kernel", check_offsets_kernel<I>, grid_blocks(segments), kBlockThreads, 0, stream_,
+           ptr<I>(offsets), segments, result.as<long long>());
   });
   NLAMMR_CUDA_LAUNCH_CHECK(stream_, "offsets validation", describe({offsets}));
   long long r[3];
@@ -84,6 +84,36 @@ void CudaBackend::check_offsets(const Tensor& offsets, int64_t segments, int64_t
                              ", got " + std::to_string(r[0]) + " .. " + std::to_string(r[1]));
   if (r[2] != LLONG_MAX)
     throw std::runtime_error(std::string(kernel) + ": offsets decrease at segment " + std::to_string(r[2]));
+}
+
+void CudaBackend::forget_validation(const Tensor& written) {
+  if (!written.defined() || written.numel() == 0) return;
+  int64_t extent = 1;  // elements from the first to the last one the view reaches
+  for (int64_t i = 0; i < written.dim(); ++i)
+    extent +=
+        (written.shape()[i] - 1) * (written.strides()[i] < 0 ? -written.strides()[i] : written.strides()[i]);
+  validated_.forget(written.raw_data(), static_cast<size_t>(extent) * dtype_size(written.dtype()));
+}
+
+void CudaBackend::check_indices_once(const Tensor& index, int64_t limit, const char* what) {
+  const size_t bytes = static_cast<size_t>(index.numel()) * dtype_size(index.dtype());
+  const ValidationMemo::Key key{reinterpret_cast<uintptr_t>(index.raw_data()), bytes,
+                                static_cast<int64_t>(index.dtype()), limit, 0};
+  if (!index.is_contiguous() || !validated_.passed(key)) {
+    check_indices(index, limit, what);  // throws when out of range
+    if (index.is_contiguous()) validated_.remember(key);
+  }
+}
+
+void CudaBackend::check_offsets_once(const Tensor& offsets, int64_t segments, int64_t rows,
+                                     const char* kernel) {
+  const size_t bytes = static_cast<size_t>(offsets.numel()) * dtype_size(offsets.dtype());
+  const ValidationMemo::Key key{reinterpret_cast<uintptr_t>(offsets.raw_data()), bytes,
+                                static_cast<int64_t>(offsets.dtype()), segments, rows};
+  if (!offsets.is_contiguous() || !validated_.passed(key)) {
+    check_offsets(offsets, segments, rows, kernel);
+    if (offsets.is_contiguous()) validated_.remember(key);
+  }
 }
 
 }  // namespace nlammr::cuda

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -20,19 +21,47 @@
 #include "engine/engine.h"
 #include "tests/test_support.h"
 
-// Every GPU test starts with this: on a machine without a usable GPU the
-// test passes as skipped, printing why.
-#define NLAMMR_REQUIRE_CUDA()                                                          \
-  do {                                                                                 \
-    if (!::nlammr::cuda_available()) NLAMMR_SKIP(::nlammr::cuda_unavailable_reason()); \
+namespace nlammr::testing {
+
+// The device these tests run on: a GPU ("cuda"), or the CUDA simulator when
+// NLAMMR_TEST_DEVICE=cuda-sim (how CTest runs them a second time, label
+// cuda-sim): the same kernels, executed and checked on the CPU.
+inline Device gpu_device() {
+  static const Device device = [] {
+    const char* v = std::getenv("NLAMMR_TEST_DEVICE");
+    return v && std::string(v) == "cuda-sim" ? Device::simulated_cuda() : Device::cuda();
+  }();
+  return device;
+}
+inline bool on_simulator() { return gpu_device().is_simulated_cuda(); }
+
+}  // namespace nlammr::testing
+
+// Every GPU test starts with this: on a machine without a usable GPU (or a
+// build without the simulator) the test passes as skipped, printing why.
+#define NLAMMR_REQUIRE_CUDA()                                                                      \
+  do {                                                                                             \
+    if (::nlammr::testing::on_simulator()) {                                                       \
+      if (!::nlammr::simulated_cuda_available()) NLAMMR_SKIP("this build has no CUDA simulator");  \
+    } else if (!::nlammr::cuda_available()) {                                                      \
+      NLAMMR_SKIP(::nlammr::cuda_unavailable_reason());                                            \
+    }                                                                                              \
+  } while (0)
+
+// For tests of the real device's public controls (kernels/cuda/cuda_backend.h),
+// which the simulated device does not expose.
+#define NLAMMR_REQUIRE_REAL_CUDA()                                                                 \
+  do {                                                                                             \
+    if (::nlammr::testing::on_simulator()) NLAMMR_SKIP("needs a real GPU, not the simulator");     \
+    if (!::nlammr::cuda_available()) NLAMMR_SKIP(::nlammr::cuda_unavailable_reason());             \
   } while (0)
 
 namespace nlammr::testing {
 
 inline Backend& cpu_kernels() { return backend_for(Device::cpu()); }
-inline Backend& gpu_kernels() { return backend_for(Device::cuda()); }
+inline Backend& gpu_kernels() { return backend_for(gpu_device()); }
 
-inline Tensor on_gpu(const Tensor& t) { return t.detach().to(Device::cuda()); }
+inline Tensor on_gpu(const Tensor& t) { return t.detach().to(gpu_device()); }
 inline Tensor on_cpu(const Tensor& t) { return t.detach().to(Device::cpu()); }
 
 // Uniform values in [low, high).
@@ -53,7 +82,7 @@ struct OutputPair {
   Tensor cpu, gpu;
 };
 inline OutputPair poisoned_pair(const Shape& shape, DType dtype) {
-  return {poisoned(shape, dtype, Device::cpu()), poisoned(shape, dtype, Device::cuda())};
+  return {poisoned(shape, dtype, Device::cpu()), poisoned(shape, dtype, gpu_device())};
 }
 
 struct Tolerance {
@@ -138,7 +167,7 @@ inline void check_op_on_gpu(const std::vector<Tensor>& cpu_leaves, const OpFn& f
     b.push_back(on_gpu(t).requires_grad_());
   }
   Tensor out_cpu = f(a), out_gpu = f(b);
-  REQUIRE(out_gpu.device().is_cuda());
+  REQUIRE(out_gpu.device() == gpu_device());
   check_close(out_gpu, out_cpu, tol, what + " (forward)");
   Generator wgen(99);
   Tensor w = randn(out_cpu.shape(), wgen, out_cpu.dtype());

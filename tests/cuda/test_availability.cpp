@@ -3,6 +3,7 @@
 // that asking for the GPU fails with the reason while the CPU keeps working.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -48,3 +49,17 @@ TEST_CASE("without a usable GPU, asking for one fails with the reason and the CP
   CHECK_THROWS_WITH_AS(x.to(Device::cuda()), doctest::Contains(expected.c_str()), std::runtime_error);
   CHECK(sum(x).item<float>() == 6.0f);
 }
+
+#ifdef NLAMMR_WITH_CUDA
+TEST_CASE("a CUDA build does not load cuBLAS before a CUDA device is used") {
+  // cuBLAS is opened when the first CUDA backend is created, so the program
+  // starts (and runs on the CPU) where the CUDA libraries are missing.
+  if (cuda_available()) NLAMMR_SKIP("a GPU is usable here: its backend may have loaded cuBLAS already");
+  std::ifstream maps("/proc/self/maps");
+  REQUIRE(maps.good());
+  std::string line;
+  bool cublas = false;
+  while (std::getline(maps, line)) cublas = cublas || line.find("libcublas") != std::string::npos;
+  CHECK_FALSE(cublas);
+}
+#endif

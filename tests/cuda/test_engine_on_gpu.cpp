@@ -198,7 +198,7 @@ TEST_CASE("a small MLP trains the same on the GPU as on the CPU") {
     return std::make_pair(losses, final_params);
   };
   const auto [cpu_losses, cpu_params] = train(Device::cpu());
-  const auto [gpu_losses, gpu_params] = train(Device::cuda());
+  const auto [gpu_losses, gpu_params] = train(gpu_device());
   REQUIRE(cpu_losses.size() == gpu_losses.size());
   for (size_t i = 0; i < cpu_losses.size(); ++i)
     CHECK(gpu_losses[i] == doctest::Approx(cpu_losses[i]).epsilon(1e-4));
@@ -212,9 +212,9 @@ TEST_CASE("a training step on the GPU gives the same bits twice") {
   NLAMMR_REQUIRE_CUDA();
   auto step = [] {
     Generator gen(80);
-    const Tensor x = randn({2, 4, 33, 32}, gen).to(Device::cuda()).requires_grad_();
-    const Tensor w = randn({32, 32}, gen).to(Device::cuda()).requires_grad_();
-    const Tensor ids = Tensor::from_vector<int64_t>({5, 1, 5, 5, 0, 2}, {6}).to(Device::cuda());
+    const Tensor x = randn({2, 4, 33, 32}, gen).to(gpu_device()).requires_grad_();
+    const Tensor w = randn({32, 32}, gen).to(gpu_device()).requires_grad_();
+    const Tensor ids = Tensor::from_vector<int64_t>({5, 1, 5, 5, 0, 2}, {6}).to(gpu_device());
     Tensor h = layer_norm(matmul(x, w), Tensor(), Tensor());
     Tensor att = scaled_dot_product_attention(h, h, h);
     Tensor loss = sum(att * att) + sum(scatter_add(index_select(w, ids), ids, 8)) + sum(softmax(h, -1) * h);
@@ -230,12 +230,12 @@ TEST_CASE("a training step on the GPU gives the same bits twice") {
 
 #ifdef NLAMMR_WITH_CUDA
 TEST_CASE("the caching allocator reuses device memory and reports the peak") {
-  NLAMMR_REQUIRE_CUDA();
+  NLAMMR_REQUIRE_REAL_CUDA();
   cuda::synchronize();
   cuda::reset_peak_memory();
   const cuda::MemoryStats before = cuda::memory_stats();
   {
-    Tensor a = Tensor::zeros({1 << 20}, DType::Float32, Device::cuda());  // 4 MiB
+    Tensor a = Tensor::zeros({1 << 20}, DType::Float32, gpu_device());  // 4 MiB
     const cuda::MemoryStats during = cuda::memory_stats();
     CHECK(during.in_use_bytes >= before.in_use_bytes + (size_t{4} << 20));
     CHECK(during.peak_in_use_bytes >= during.in_use_bytes);
@@ -243,7 +243,7 @@ TEST_CASE("the caching allocator reuses device memory and reports the peak") {
   const cuda::MemoryStats after = cuda::memory_stats();
   CHECK(after.in_use_bytes == before.in_use_bytes);
   CHECK(after.cached_bytes >= (size_t{4} << 20));
-  Tensor again = Tensor::zeros({1 << 20}, DType::Float32, Device::cuda());  // served from the cache
+  Tensor again = Tensor::zeros({1 << 20}, DType::Float32, gpu_device());  // served from the cache
   CHECK(cuda::memory_stats().reuses > after.reuses);
   again = Tensor();
   cuda::empty_cache();

@@ -315,3 +315,38 @@ TEST_CASE("device element conversions equal the CPU's, bit for bit") {
   const std::vector<int32_t> i32 = x.to(DType::Int32).to_vector<int32_t>();
   for (size_t i = 0; i < i32.size(); ++i) CHECK(i32[i] == double_to_int32(x.to_vector<double>()[i]));
 }
+
+TEST_CASE("caching allocator: a failing free empties the bins anyway and never throws") {
+  // The raw free throws for one block, as cudaFree does after a sticky CUDA
+  // error. The cache must not keep any block it tried to free (reusing or
+  // freeing one twice would follow), and empty_cache must not throw.
+  std::vector<void*> freed;
+  void* poisoned = nullptr;
+  CachingAllocator allocator([](size_t n) -> void* { return std::malloc(n); },
+                             [&](void* p) {
+                               if (p == poisoned) throw std::runtime_error("sticky CUDA error");
+                               freed.push_back(p);
+                               std::free(p);
+                             });
+  void* a = allocator.allocate(1000);
+  void* b = allocator.allocate(1000);
+  void* c = allocator.allocate(5000);
+  poisoned = b;
+  allocator.deallocate(a);
+  allocator.deallocate(b);
+  allocator.deallocate(c);
+  CHECK_NOTHROW(allocator.empty_cache());
+  CHECK(allocator.stats().cached_bytes == 0);
+  CHECK(freed.size() == 2);  // a and c, b's free failed
+  // Nothing of the old cache is handed out again: fresh blocks come from the raw allocator.
+  const size_t allocations = allocator.stats().device_allocations;
+  void* d = allocator.allocate(1000);
+  CHECK(allocator.stats().device_allocations == allocations + 1);
+  CHECK(allocator.stats().reuses == 0);
+  // A second empty_cache does not touch b again.
+  allocator.deallocate(d);
+  poisoned = nullptr;
+  CHECK_NOTHROW(allocator.empty_cache());
+  CHECK(freed.size() == 3);
+  std::free(b);
+}

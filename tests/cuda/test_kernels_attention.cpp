@@ -99,7 +99,7 @@ TEST_CASE("attention: single queries and keys, and more keys than one tile holds
 
 #ifdef NLAMMR_WITH_CUDA
 TEST_CASE("attention: the bfloat16 kernel agrees with float32 on bfloat16-rounded inputs") {
-  NLAMMR_REQUIRE_CUDA();
+  NLAMMR_REQUIRE_REAL_CUDA();
   Generator gen(50);
   const cuda::AttentionShape s{2, 4, 45, 77, 64};
   const Shape qs{s.batch, s.heads, s.sq, s.d}, ks{s.batch, s.heads, s.sk, s.d};
@@ -109,8 +109,8 @@ TEST_CASE("attention: the bfloat16 kernel agrees with float32 on bfloat16-rounde
   const Tensor v = uniform(ks, DType::Float32, gen).to(DType::BFloat16);
   const Tensor mask = key_mask(s.batch, s.sk, gen);
   const double scale = 0.125;
-  Tensor out = Tensor::empty(qs, DType::BFloat16, Device::cuda());
-  Tensor lse = Tensor::empty({s.batch, s.heads, s.sq}, DType::Float32, Device::cuda());
+  Tensor out = Tensor::empty(qs, DType::BFloat16, gpu_device());
+  Tensor lse = Tensor::empty({s.batch, s.heads, s.sq}, DType::Float32, gpu_device());
   const Tensor qg = on_gpu(q), kg = on_gpu(k), vg = on_gpu(v), mg = on_gpu(mask);
   cuda::attention_forward_bf16(s, qg.raw_data(), kg.raw_data(), vg.raw_data(),
                                static_cast<const uint8_t*>(mg.raw_data()), scale, out.raw_data(),

@@ -130,7 +130,7 @@ TEST_CASE("bad indices and offsets give the CPU's error messages") {
   const Tensor bad = Tensor::from_vector<int64_t>({0, 3, 7, -1, 9}, {5});
   auto both = [&](const std::function<void(Backend&, Device)>& f) {
     const std::string c = error_of([&] { f(cpu_kernels(), Device::cpu()); });
-    const std::string g = error_of([&] { f(gpu_kernels(), Device::cuda()); });
+    const std::string g = error_of([&] { f(gpu_kernels(), gpu_device()); });
     CHECK(c != "(no error)");
     CHECK(g == c);
   };

@@ -13,7 +13,7 @@ void compare_loss(const std::string& name, DType dtype, const Shape& grad_shape,
   const Tolerance tol = tolerance_for(dtype, {1e-5, 1e-6}, {1e-12, 1e-14});
   OutputPair loss = poisoned_pair({}, dtype), grad = poisoned_pair(grad_shape, dtype);
   run(cpu_kernels(), Device::cpu(), loss.cpu, grad.cpu);
-  run(gpu_kernels(), Device::cuda(), loss.gpu, grad.gpu);
+  run(gpu_kernels(), gpu_device(), loss.gpu, grad.gpu);
   check_close(loss.gpu, loss.cpu, tol, name + " loss");
   if (identical_gradient)
     check_identical(grad.gpu, grad.cpu, name + " gradient");
@@ -21,7 +21,7 @@ void compare_loss(const std::string& name, DType dtype, const Shape& grad_shape,
     check_close(grad.gpu, grad.cpu, tol, name + " gradient");
   // Without a gradient, and a second time: the same bits.
   OutputPair again = poisoned_pair({}, dtype);
-  run(gpu_kernels(), Device::cuda(), again.gpu, Tensor());
+  run(gpu_kernels(), gpu_device(), again.gpu, Tensor());
   check_identical(again.gpu, on_cpu(loss.gpu), name + " loss repeated");
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("contrastive loss matches the CPU, square and rectangular, lines witho
 TEST_CASE("bad loss targets give the CPU's error messages") {
   NLAMMR_REQUIRE_CUDA();
   const Tensor x = Tensor::zeros({2, 3});
-  for (Device dev : {Device::cpu(), Device::cuda()}) {
+  for (Device dev : {Device::cpu(), gpu_device()}) {
     Backend& be = backend_for(dev);
     Tensor loss = Tensor::empty({}, DType::Float32, dev);
     CHECK_THROWS_WITH_AS(

@@ -115,7 +115,7 @@ TEST_CASE("gemm through cuBLAS: transposes, shared operands, alpha/beta and batc
 
 #ifdef NLAMMR_WITH_CUDA
 TEST_CASE("TF32 is off by default and, when switched on, stays within TF32 accuracy") {
-  NLAMMR_REQUIRE_CUDA();
+  NLAMMR_REQUIRE_REAL_CUDA();
   const bool saved = cuda::tf32_enabled();
   Generator gen(13);
   const Tensor a = uniform({64, 256}, DType::Float32, gen), b = uniform({256, 64}, DType::Float32, gen);

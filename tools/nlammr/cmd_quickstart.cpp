@@ -137,7 +137,7 @@ void add_quickstart_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "Folder for the cohort (data/) and the run (run/)")->capture_default_str();
   cmd->add_option("--patients", a->synth.patients, "Synthetic patients")->capture_default_str()->check(within(1, 10000000));
   cmd->add_option("--data-seed", a->synth.seed, "Seed of the synthetic cohort")->capture_default_str();
-  cmd->add_option("--device", a->train.device, "cpu or cuda[:N]")->capture_default_str();
+  cmd->add_option("--device", a->train.device, "cpu, cuda[:N], or cuda-sim (the CUDA kernels on the CPU simulator: slow, checked)")->capture_default_str();
   add_encoder_options(cmd, a->train.encoder);
   add_model_options(cmd, a->train.model);
   add_train_options(cmd, a->train.train);

@@ -65,7 +65,7 @@ void add_train_command(CLI::App& app) {
       "\nWrites RUN_DIR/run.json, metrics.jsonl (one line per epoch), best.safetensors, last.safetensors.");
   cmd->add_option("--data", req->data_dir, "Cohort directory (docs/data.md)");
   cmd->add_option("--out", req->out_dir, "Run directory to create (or to resume)")->required();
-  cmd->add_option("--device", req->device, "cpu or cuda[:N]")->capture_default_str();
+  cmd->add_option("--device", req->device, "cpu, cuda[:N], or cuda-sim (the CUDA kernels on the CPU simulator: slow, checked)")->capture_default_str();
   cmd->add_flag("--resume", req->resume, "Continue the run in --out from its last checkpoint");
   cmd->add_option("--checkpoint-every", req->checkpoint_every, "Also checkpoint every N steps within an epoch")
       ->capture_default_str()

@@ -70,6 +70,8 @@ Device parse_device_checked(const std::string& text) {
   Device device = parse_device(text);
   if (device.is_cuda() && !cuda_available())
     throw std::runtime_error("--device " + text + ": " + cuda_unavailable_reason());
+  if (device.is_simulated_cuda() && !simulated_cuda_available())
+    throw std::runtime_error("--device " + text + ": this build has no CUDA simulator (configure with -DNLAMMR_CUDA_SIM=ON)");
   return device;
 }
 
