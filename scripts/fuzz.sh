@@ -3,8 +3,9 @@
 # fixed time, one after the other, printing per target the inputs executed,
 # the coverage reached (libFuzzer's "cov", edges) and the corpus size.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     SECONDS per target (default 60);
-#                                             TARGET e.g. smiles (default all)
+#   scripts/fuzz.sh [--no-build] [SECONDS] [TARGET...]
+#       SECONDS per target (default 60); TARGET e.g. smiles (default all);
+#       --no-build runs the targets already built
 #
 # Each target starts from its committed seeds (fuzz/corpus/<target>/) and its
 # working corpus (build-sanitize/fuzz-corpus/<target>/, kept between runs, so
@@ -15,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build_first=1
+if [ "${1:-}" = --no-build ]; then build_first=0; shift; fi
 seconds=${1:-60}
 shift || true
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
@@ -24,9 +27,10 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 build=build-sanitize
-scripts/configure_sanitized.sh "$build"
-jobs=$(nproc 2>/dev/null || echo 2)
-cmake --build "$build" -j "$jobs" --target fuzzers
+if [ "$build_first" -eq 1 ]; then
+  scripts/configure_sanitized.sh "$build"
+  cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzzers
+fi
 
 # Leaks are findings; OpenMP threads that sleep when idle keep the single
 # fuzzing process from spinning on the other cores.
@@ -48,8 +52,8 @@ for t in "${targets[@]}"; do
     result="FINDING (see $log and $findings/)"
     failed=1
   fi
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | awk '{print $2}')
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | awk '{print $2}')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   corpus=$(find "$work" -type f | wc -l)
   printf '%-16s %12s %8s %8s %7s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$corpus" "$result"
