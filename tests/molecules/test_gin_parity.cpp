@@ -114,7 +114,8 @@ TEST_CASE("GIN state dict has exactly the keys and shapes of the reference check
     const TensorMap theirs = gin_weights(name);
     REQUIRE(ours.size() == theirs.size());
     for (const auto& [key, tensor] : theirs) {
-      INFO("key " << key);
+      const auto& key_name = key;  // INFO captures in a lambda; C++17 cannot capture a binding
+      INFO("key " << key_name);
       REQUIRE(ours.count(key) == 1);
       CHECK(ours.at(key).shape() == tensor.shape());
     }

@@ -192,7 +192,8 @@ TEST_CASE("NLA-MMR's state dict has exactly the keys and shapes of the PyTorch t
     const TensorMap& theirs = parity_file(std::string(name) + "_weights");
     CHECK(ours.size() == theirs.size());
     for (const auto& [key, tensor] : theirs) {
-      INFO("key " << key);
+      const auto& key_name = key;  // INFO captures in a lambda; C++17 cannot capture a binding
+      INFO("key " << key_name);
       REQUIRE(ours.count(key) == 1);
       CHECK(ours.at(key).shape() == tensor.shape());
     }
