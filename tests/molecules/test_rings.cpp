@@ -67,8 +67,12 @@ TEST_CASE("ring membership of atoms and bonds, smallest rings and bridgeheads") 
 TEST_CASE("relevant cycles of macrocycles near the SMILES atom limit") {
   CHECK(ring_sizes(("C1" + std::string(1996, 'C') + "C1").c_str()) == std::vector<int>{1998});
   // Two 999-rings sharing one (spiro) atom.
-  const std::string spiro = "C12" + std::string(997, 'C') + "C1" + std::string(997, 'C') + "C2";
+  const std::string spiro = "C12(" + std::string(997, 'C') + "C1)" + std::string(997, 'C') + "C2";
   CHECK(ring_sizes(spiro.c_str()) == std::vector<int>{999, 999});
+  // Without the branch the second closure runs through the first ring's last
+  // atom: a 999-ring and a 1,000-ring sharing the bond that closes the first.
+  const std::string chained = "C12" + std::string(997, 'C') + "C1" + std::string(997, 'C') + "C2";
+  CHECK(ring_sizes(chained.c_str()) == std::vector<int>{999, 1000});
   // Two large rings sharing a bond (the fused pair's outer ring is their sum, not relevant).
   const std::string fused = "C1" + std::string(600, 'C') + "C2" + "C1" + std::string(600, 'C') + "C2";
   CHECK(ring_sizes(fused.c_str()) == std::vector<int>{603, 603});
