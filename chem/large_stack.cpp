@@ -36,7 +36,7 @@ void run_with_large_stack(const std::function<void()>& work, size_t stack_bytes)
   pthread_attr_t attributes;
   check(pthread_attr_init(&attributes), "pthread_attr_init");
   int code = pthread_attr_setstacksize(&attributes, stack_bytes);
-  pthread_t thread;
+  pthread_t thread{};  // set by pthread_create; read only when it succeeded
   if (code == 0) code = pthread_create(&thread, &attributes, run_job, &job);
   pthread_attr_destroy(&attributes);
   check(code, "pthread_create");

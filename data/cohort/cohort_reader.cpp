@@ -152,7 +152,7 @@ class CohortReader {
       json record;
       try {
         record = json::parse(line);
-      } catch (const json::parse_error& e) {
+      } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
         throw std::runtime_error(where + ": malformed JSON (" + e.what() +
                                  "); is the line truncated?");
       }
@@ -292,7 +292,7 @@ class CohortReader {
     json stats;
     try {
       stats = json::parse(read_text_file(file));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
       throw std::runtime_error(file + ": malformed JSON (" + e.what() + ")");
     }
     auto check = [&](const char* key, size_t actual) {

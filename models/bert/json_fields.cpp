@@ -16,7 +16,7 @@ JsonFields JsonFields::from_text(const std::string& text, const std::string& sou
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw std::runtime_error(source + ": malformed JSON: " + e.what());
   }
   if (!json.is_object()) throw std::runtime_error(source + ": expected a JSON object at the top level");

@@ -50,7 +50,7 @@ SentencePipeline read_sentence_pipeline(const std::string& model_dir) {
   nlohmann::json modules;
   try {
     modules = nlohmann::json::parse(read_file(source));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     throw std::runtime_error(source + ": malformed JSON: " + e.what());
   }
   if (!modules.is_array()) throw std::runtime_error(source + ": expected a JSON array of modules");

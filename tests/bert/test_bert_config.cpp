@@ -319,3 +319,16 @@ TEST_CASE("bert config: layer_norm_eps and the sizes are range-checked, naming t
   j["vocab_size"] = 100000000;
   CHECK(parse_error(j).find("field 'vocab_size': 100000000 exceeds the limit of 10000000") != std::string::npos);
 }
+
+// Found by fuzz/bert_config_fuzzer.cpp: a number beyond the range of a double
+// made nlohmann::json throw out_of_range (not parse_error), which escaped as
+// a raw "[json.exception.out_of_range.406]" message naming no file.
+TEST_CASE("bert config: a number too large for a double is an error naming the file") {
+  for (const char* text : {"{\"hidden_size\": 1e99999}", "444444444.3e14851367060{\"model_type\":\"bert\"}"}) {
+    CAPTURE(text);
+    CHECK_THROWS_WITH_AS(BertConfig::from_json_text(text, "config.json"), doctest::Contains("config.json: malformed JSON"),
+                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(TokenizerConfig::from_json_text(text, "tokenizer_config.json"),
+                         doctest::Contains("tokenizer_config.json: malformed JSON"), std::runtime_error);
+  }
+}

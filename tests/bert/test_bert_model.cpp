@@ -234,7 +234,8 @@ TEST_CASE("gradients of every kind of parameter match finite differences (float6
   const double h = 1e-6;
   int checked = 0;
   for (const auto& [name, p] : model->named_parameters()) {
-    CAPTURE(name);
+    const auto& parameter = name;  // CAPTURE makes a lambda; C++17 cannot capture a binding
+    CAPTURE(parameter);
     REQUIRE(p.grad().defined());
     const std::vector<double> analytic = p.grad().to_vector<double>();
     double* data = p.data<double>();  // parameters are packed
@@ -260,7 +261,8 @@ TEST_CASE("every parameter receives a gradient; requires_grad_(false) freezes th
   TinyInputs in;
   sum(pooled_output(*model, in)).backward();
   for (const auto& [name, p] : model->named_parameters()) {
-    CAPTURE(name);
+    const auto& parameter = name;  // CAPTURE makes a lambda; C++17 cannot capture a binding
+    CAPTURE(parameter);
     REQUIRE(p.grad().defined());
     const std::vector<float> g = p.grad().to_vector<float>();
     CHECK(std::any_of(g.begin(), g.end(), [](float v) { return v != 0.0f; }));

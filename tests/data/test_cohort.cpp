@@ -164,6 +164,17 @@ TEST_CASE("cohort errors name the file and the line") {
     const std::string error = NLAMMR_ERROR_OF(read_cohort(dir.path()));
     CHECK(error.find("cohort.jsonl:2: malformed JSON") != std::string::npos);
   }
+  SUBCASE("a number beyond a double's range (found by fuzz/cohort_fuzzer.cpp)") {
+    // nlohmann::json throws out_of_range, not parse_error, for it; it escaped
+    // as a raw library message naming no file.
+    ScratchDir dir("cohort_overflow");
+    write_small(dir);
+    write_text(dir.file("cohort.jsonl"), "{\"patient\": 1e999, \"visits\": []}\n");
+    CHECK(NLAMMR_ERROR_OF(read_cohort(dir.path())).find("cohort.jsonl:1: malformed JSON") != std::string::npos);
+    write_small(dir);
+    write_text(dir.file("stats.json"), "{\"patients\": 1e999}");
+    CHECK(NLAMMR_ERROR_OF(read_cohort(dir.path())).find("stats.json: malformed JSON") != std::string::npos);
+  }
   SUBCASE("missing file") {
     ScratchDir dir("cohort_missing");
     write_small(dir);

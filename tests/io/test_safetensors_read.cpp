@@ -94,7 +94,11 @@ SafeTensorsFile check_fixture(const std::string& file_name) {
   const json& tensors = manifest.at("tensors");
   CHECK(file.names().size() == tensors.size());
   CHECK(file.entries().size() == tensors.size());
-  for (const auto& [name, info] : tensors.items()) {
+  for (const auto& item : tensors.items()) {
+    // Not a structured binding: INFO captures in a lambda, which C++17 does
+    // not allow for bindings (clang refuses it).
+    const std::string name = item.key();
+    const json& info = item.value();
     INFO(file_name << " tensor " << name);
     REQUIRE(file.contains(name));
     const TensorEntry& entry = file.get(name);

@@ -49,6 +49,9 @@ TEST_CASE("JSONL errors name the file and the line") {
   CHECK(error_of("{\"text\": \n", TextListFormat::Jsonl, "in.jsonl").find("in.jsonl:1: malformed JSON") == 0);
   CHECK(error_of("{\"text\": 5}\n", TextListFormat::Jsonl, "in.jsonl").find("no \"text\" string") !=
         std::string::npos);
+  // A number beyond a double's range is nlohmann's out_of_range, not a parse
+  // error; it must be reported the same way (found by fuzzing the JSON readers).
+  CHECK(error_of("{\"text\": \"a\", \"id\": 1e999}\n", TextListFormat::Jsonl, "in.jsonl").find("in.jsonl:1: malformed JSON") == 0);
   CHECK_THROWS_WITH(parse_text_list_format("csv"),
                     "unknown input format 'csv' (choose auto, lines or jsonl)");
   CHECK_THROWS_WITH(read_text_list("/nonexistent/texts.txt"), doctest::Contains("/nonexistent/texts.txt"));

@@ -63,7 +63,11 @@ void check_mode(const ModeRun& run, const TensorMap& reference, const std::strin
   double worst_grad = 0.0;
   std::string worst_name;
   int compared = 0;
-  for (const auto& [name, grad] : run.grads) {
+  for (const auto& entry : run.grads) {
+    // Named variables, not a structured binding: the doctest message macros
+    // capture in a lambda, which C++17 does not allow for bindings.
+    const auto& name = entry.first;
+    const auto& grad = entry.second;
     auto it = reference.find(mode + ".grad." + name);
     if (it == reference.end()) continue;
     REQUIRE_MESSAGE(grad.defined(), name << " received no gradient");
@@ -89,7 +93,11 @@ void check_running_state(const GinEncoder& gin, const TensorMap& reference, doub
                          const std::string& label) {
   double worst = 0.0;
   int compared = 0;
-  for (const auto& [name, buffer] : gin.named_buffers()) {
+  for (const auto& entry : gin.named_buffers()) {
+    // Named variables, not a structured binding: the doctest message macros
+    // capture in a lambda, which C++17 does not allow for bindings.
+    const auto& name = entry.first;
+    const auto& buffer = entry.second;
     const Tensor& expected = reference_tensor(reference, "train.state." + name);
     if (buffer.dtype() == DType::Int64) {
       CHECK_MESSAGE(buffer.item<int64_t>() == expected.item<int64_t>(), name);
@@ -114,7 +122,8 @@ TEST_CASE("GIN state dict has exactly the keys and shapes of the reference check
     const TensorMap theirs = gin_weights(name);
     REQUIRE(ours.size() == theirs.size());
     for (const auto& [key, tensor] : theirs) {
-      INFO("key " << key);
+      const auto& key_name = key;  // INFO captures in a lambda; C++17 cannot capture a binding
+      INFO("key " << key_name);
       REQUIRE(ours.count(key) == 1);
       CHECK(ours.at(key).shape() == tensor.shape());
     }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "chem/rings.h"
@@ -55,4 +56,24 @@ TEST_CASE("ring membership of atoms and bonds, smallest rings and bridgeheads") 
   CHECK_FALSE(norbornane_rings.is_bridgehead(norbornane, 0));
   const auto decalin = nlammr::chem::read_smiles_syntax("C1CCC2CCCCC2C1");
   CHECK_FALSE(nlammr::chem::find_rings(decalin).is_bridgehead(decalin, 3));
+}
+
+// Found by fuzz/smiles_fuzzer.cpp: a chain of ~1,950 atoms closed into large
+// rings took over 10 s in the sanitized build (1.6 s in Release) because the
+// ring searches rebuilt an atom's neighbour list at every step, O(atoms^2)
+// allocations. The neighbour lists are now built once; the answer must not
+// change. Time itself is not tested (bench/, not tests, measure speed); the
+// fuzz stage of scripts/test.sh fails on any input slower than 10 s.
+TEST_CASE("relevant cycles of macrocycles near the SMILES atom limit") {
+  CHECK(ring_sizes(("C1" + std::string(1996, 'C') + "C1").c_str()) == std::vector<int>{1998});
+  // Two 999-rings sharing one (spiro) atom.
+  const std::string spiro = "C12(" + std::string(997, 'C') + "C1)" + std::string(997, 'C') + "C2";
+  CHECK(ring_sizes(spiro.c_str()) == std::vector<int>{999, 999});
+  // Without the branch the second closure runs through the first ring's last
+  // atom: a 999-ring and a 1,000-ring sharing the bond that closes the first.
+  const std::string chained = "C12" + std::string(997, 'C') + "C1" + std::string(997, 'C') + "C2";
+  CHECK(ring_sizes(chained.c_str()) == std::vector<int>{999, 1000});
+  // Two large rings sharing a bond (the fused pair's outer ring is their sum, not relevant).
+  const std::string fused = "C1" + std::string(600, 'C') + "C2" + "C1" + std::string(600, 'C') + "C2";
+  CHECK(ring_sizes(fused.c_str()) == std::vector<int>{603, 603});
 }

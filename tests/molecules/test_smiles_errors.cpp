@@ -74,7 +74,9 @@ TEST_CASE("explicit hydrogen atoms give the same graph as implicit hydrogens") {
       {"[H]/C(C)=C/C", "C(/C)=C/C"},
   };
   for (const auto& [with_h, without_h] : pairs) {
-    INFO(with_h << " vs " << without_h);
+    const auto& explicit_h = with_h;  // INFO captures in a lambda; C++17 cannot capture a binding
+    const auto& implicit_h = without_h;
+    INFO(explicit_h << " vs " << implicit_h);
     const nlammr::MolGraph a = nlammr::smiles_to_graph(with_h);
     const nlammr::MolGraph b = nlammr::smiles_to_graph(without_h);
     CHECK(nlammr::testing::first_difference(a, b) == "");

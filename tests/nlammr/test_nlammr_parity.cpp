@@ -97,7 +97,11 @@ std::vector<int64_t> batch(const nlohmann::json& j) { return j.get<std::vector<i
 double worst_over(const nn::NamedTensors& tensors, const TensorMap& reference, const std::string& prefix,
                   bool gradients, std::string& worst_name) {
   double worst = 0.0;
-  for (const auto& [name, t] : tensors) {
+  for (const auto& entry : tensors) {
+    // Named variables, not a structured binding: the doctest message macros
+    // capture in a lambda, which C++17 does not allow for bindings.
+    const auto& name = entry.first;
+    const auto& t = entry.second;
     const Tensor& expected = reference_tensor(reference, prefix + name);
     const Tensor ours = gradients ? t.grad() : t;
     const std::string missing = name + (gradients ? " has no gradient" : " has no value");
@@ -156,7 +160,11 @@ void check_against_twin(const std::string& name, DType dtype, double tol) {
     if (step == 1) {
       const std::map<std::string, double> values = {
           {"bce", terms.bce}, {"margin", terms.margin}, {"contrastive", terms.contrastive}, {"ddi", terms.ddi}};
-      for (const auto& [term, value] : values) {
+      for (const auto& entry : values) {
+        // Named variables, not a structured binding: the doctest message macros
+        // capture in a lambda, which C++17 does not allow for bindings.
+        const auto& term = entry.first;
+        const auto& value = entry.second;
         auto it = reference.find(at + "loss." + term);
         // A term the configuration leaves out is 0 here and absent there.
         const double expected = it == reference.end() ? 0.0 : it->second.item<double>();
@@ -192,7 +200,8 @@ TEST_CASE("NLA-MMR's state dict has exactly the keys and shapes of the PyTorch t
     const TensorMap& theirs = parity_file(std::string(name) + "_weights");
     CHECK(ours.size() == theirs.size());
     for (const auto& [key, tensor] : theirs) {
-      INFO("key " << key);
+      const auto& key_name = key;  // INFO captures in a lambda; C++17 cannot capture a binding
+      INFO("key " << key_name);
       REQUIRE(ours.count(key) == 1);
       CHECK(ours.at(key).shape() == tensor.shape());
     }

@@ -97,7 +97,8 @@ TEST_CASE("an interrupted run resumes to the same bits as an uninterrupted one")
   Checkpoint b = load_checkpoint(cut.file("last.safetensors"));
   REQUIRE(a.model.size() == b.model.size());
   for (const auto& [name, t] : a.model) {
-    INFO(name);
+    const auto& tensor_name = name;  // INFO captures in a lambda; C++17 cannot capture a binding
+    INFO(tensor_name);
     CHECK(t.to(DType::Float64).to_vector<double>() == b.model.at(name).to(DType::Float64).to_vector<double>());
   }
   CHECK(metrics_without_time(full.file("metrics.jsonl")) == metrics_without_time(cut.file("metrics.jsonl")));

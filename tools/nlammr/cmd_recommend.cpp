@@ -53,13 +53,7 @@ PatientQuery query_from(const RecommendArgs& a) {
     } else {
       buffer << read_input_file(source);
     }
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::exception& e) {
-      throw std::runtime_error(source + ": not valid JSON: " + e.what());
-    }
-    return parse_patient_query(j, source);
+    return parse_patient_query_text(buffer.str(), source);
   }
   PatientQuery q;
   for (const std::string& meds : a.history_meds) {

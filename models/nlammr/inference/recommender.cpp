@@ -115,6 +115,16 @@ nlohmann::json Explanation::to_json() const {
           {"classes", classes_json}};
 }
 
+PatientQuery parse_patient_query_text(const std::string& text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(source + ": not valid JSON: " + e.what());
+  }
+  return parse_patient_query(j, source);
+}
+
 nlohmann::json Recommendation::to_json() const {
   nlohmann::json classes = nlohmann::json::array(), recommended = nlohmann::json::array();
   for (const RecommendedClass& c : ranked) {

@@ -33,6 +33,9 @@ struct PatientQuery {
 // "medications": [...]}, ...]}, or a single visit object without "visits";
 // "text" is accepted as a symptom string. Errors name `source`.
 PatientQuery parse_patient_query(const nlohmann::json& j, const std::string& source);
+// The same from the text of a file (`recommend --input`): invalid JSON is an
+// error naming `source`, like every other problem.
+PatientQuery parse_patient_query_text(const std::string& text, const std::string& source);
 
 struct RecommendedClass {
   std::string code, name;
