@@ -62,6 +62,7 @@ class NlammrModel : public nn::Module {
 
   const NlammrConfig& config() const { return config_; }
   const AttentionPool& history_attention() const { return *aggregator_; }
+  const AttentionPool& description_attention() const { return *dsp_aggregator_; }
 
  private:
   NlammrConfig config_;
@@ -73,6 +74,7 @@ class NlammrModel : public nn::Module {
   std::shared_ptr<LatentMLP> mol2latent_;
   std::shared_ptr<GinEncoder> global_encoder_;     // the molecular GIN
   std::shared_ptr<CodeTable> code_table_;          // use_code_embeddings only
+  std::shared_ptr<nn::Dropout> code_dropout_;      // code_dropout > 0 only
 };
 
 }  // namespace nlammr

@@ -1,5 +1,6 @@
 #include "models/nlammr/training/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -128,6 +129,17 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
     groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
   }
   optimizer_ = std::make_unique<optim::Adam>(groups);
+  for (const optim::ParamGroup& g : optimizer_->param_groups()) base_lrs_.push_back(g.lr);
+}
+
+double scheduled_learning_rate(double base_lr, double lr_decay, int64_t epoch) {
+  return base_lr * std::pow(lr_decay, static_cast<double>(std::max<int64_t>(epoch, 1) - 1));
+}
+
+void Trainer::set_epoch_learning_rates(int64_t epoch) {
+  auto& groups = optimizer_->param_groups();
+  for (size_t g = 0; g < groups.size(); ++g)
+    groups[g].lr = scheduled_learning_rate(base_lrs_[g], train_config_.lr_decay, epoch);
 }
 
 LossTerms Trainer::train_step(const std::vector<int64_t>& ids) {
@@ -273,6 +285,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
+    set_epoch_learning_rates(epoch);
     model_->train();
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
       LossTerms terms =
@@ -310,7 +323,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
-                           {"seconds", seconds}};
+                           {"seconds", seconds}, {"lr", learning_rate()}};
     summary.epochs_run = epoch;
     if (summary.best_epoch == 0 || val.jaccard > summary.best_val_jaccard) {
       summary.best_val_jaccard = val.jaccard;

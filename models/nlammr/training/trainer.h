@@ -77,6 +77,9 @@ class Trainer {
   // in training mode.
   LossTerms train_step(const std::vector<int64_t>& visit_ids);
   NlammrModel& model() { return *model_; }
+  // The learning rate of the model's parameter group now (the schedule sets
+  // it at the start of every epoch).
+  double learning_rate() const { return optimizer_->param_groups().front().lr; }
 
  private:
   const NlammrData& data_;
@@ -86,7 +89,12 @@ class Trainer {
   std::shared_ptr<Generator> dropout_gen_;
   std::shared_ptr<NlammrModel> model_;
   std::unique_ptr<optim::Adam> optimizer_;
+  std::vector<double> base_lrs_;  // each group's rate before the schedule
+  void set_epoch_learning_rates(int64_t epoch);
 };
+
+// A group's rate in `epoch` (1-based) under TrainConfig::lr_decay.
+double scheduled_learning_rate(double base_lr, double lr_decay, int64_t epoch);
 
 // The order in which training visits are visited in `epoch` (1-based).
 std::vector<int64_t> epoch_order(const std::vector<int64_t>& train_visits, uint64_t seed, int64_t epoch);
