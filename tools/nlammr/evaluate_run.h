@@ -16,6 +16,7 @@ struct EvalRequest {
   std::string run_dir, split = "test", checkpoint = "best", averaging = "visit";
   BootstrapOptions bootstrap;
   bool baselines = true;
+  bool tune_threshold = false;  // also a row at the threshold chosen on validation
   EncoderArgs encoder;
 };
 
