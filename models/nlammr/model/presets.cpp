@@ -27,7 +27,7 @@ TrainingPreset best_preset() {
   p.model.ddi_weight = 0.0005;
   p.train.lr = 1e-3;      // twice the reference's base rate, at scale 1 ...
   p.train.lr_scale = 1.0;
-  p.train.lr_decay = 0.7;  // ... decaying per epoch: E's validation Jaccard in 5 epochs, not 6
+  p.train.lr_decay = 0.7;  // ... decaying per epoch (run F of docs/results.md)
   p.train.epochs = 30;
   p.train.patience = 3;  // the best validation checkpoint is kept either way
   p.normalize_texts = true;
