@@ -11,5 +11,6 @@ namespace nlammr::cli {
 void add_model_options(CLI::App* cmd, NlammrConfig& model);
 void add_train_options(CLI::App* cmd, TrainConfig& train);
 void add_encoder_options(CLI::App* cmd, EncoderArgs& encoder);
+void add_normalize_option(CLI::App* cmd, EncoderArgs& encoder);
 
 }  // namespace nlammr::cli

@@ -11,7 +11,7 @@ void add_eval_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Evaluate a trained run: bootstrap over test patients, with baselines");
   cmd->footer(
       "Examples:\n"
-      "  nlammr eval --run runs/mimic3\n"
+      "  nlammr eval --run runs/mimic3 --seed 42      (the official NLA-MMR script's bootstrap draws)\n"
       "  nlammr eval --run runs/mimic3 --split validation --bootstrap 20 --averaging batch:8\n"
       "\nMetrics: Jaccard, F1, PRAUC, precision, recall, DDI rate, #meds at threshold 0.5, as mean and\n"
       "population std over rounds that each draw 80% of the split's patients with replacement.");
@@ -23,6 +23,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", req->bootstrap.seed, "Bootstrap seed (numpy legacy generator)")->capture_default_str();
   cmd->add_option("--averaging", req->averaging, "visit, patient or batch:N")->capture_default_str();
   cmd->add_flag("--no-baselines{false}", req->baselines, "Skip the baseline rows");
+  cmd->add_flag("--tune-threshold", req->tune_threshold,
+                "Add a row at the decision threshold with the best validation Jaccard (the 0.5 row stays)");
   cmd->add_option("--cache", req->encoder.cache_dir, "Embedding cache folder");
   cmd->add_flag("--no-cache", req->encoder.no_cache, "Do not use the embedding cache");
   cmd->callback([req] { evaluate_run(*req); });

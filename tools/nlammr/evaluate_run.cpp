@@ -6,6 +6,8 @@
 #include "dist/communicator.h"
 #include "io/atomic_file.h"
 #include "models/nlammr/evaluation/baselines.h"
+#include "models/nlammr/evaluation/cohort_summary.h"
+#include "models/nlammr/evaluation/threshold.h"
 #include "models/nlammr/training/trainer.h"
 
 namespace nlammr::cli {
@@ -21,6 +23,16 @@ RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req, 
   std::vector<EvaluationRow>& rows = out.rows;
   out.model_predictions = predict_patients(*run.model, data, patients, 64, comm);
   rows.push_back({"NLA-MMR (nlammr)", bootstrap_evaluate(out.model_predictions, data.cohort.ddi, evaluation, req.bootstrap)});
+  if (req.tune_threshold) {
+    // Chosen on the validation patients only, then applied to this split.
+    out.tuned_threshold = choose_threshold(predict_patients(*run.model, data, data.split.validation, 64, comm),
+                                           data.cohort.ddi, evaluation);
+    EvaluationOptions tuned = evaluation;
+    tuned.threshold = out.tuned_threshold;
+    char name[64];
+    std::snprintf(name, sizeof name, "NLA-MMR @ %.2f (val)", out.tuned_threshold);
+    rows.push_back({name, bootstrap_evaluate(out.model_predictions, data.cohort.ddi, tuned, req.bootstrap)});
+  }
   if (req.baselines) {
     PreviousVisitBaseline previous(data.cohort, data.split.train);
     rows.push_back({"previous visit", bootstrap_evaluate(predict_patients(previous, data.cohort, patients),
@@ -46,12 +58,14 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
   const std::vector<EvaluationRow>& rows = evaluated.rows;
 
   if (!comm.is_root()) return {};
+  const CohortSummary cohort_summary = summarize_cohort(run.data->cohort, patients);
+  std::printf("%s\n", cohort_summary.describe().c_str());
   std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
               req.split.c_str(), patients.size(), req.bootstrap.rounds, req.bootstrap.fraction * 100,
               req.bootstrap.seed, describe_averaging(evaluation).c_str(), evaluation.threshold);
   std::printf("checkpoint: %s (epoch %s)\n", req.checkpoint.c_str(),
               run.checkpoint_meta.contains("epoch") ? run.checkpoint_meta["epoch"].dump().c_str() : "?");
-  for (const EvaluationRow& row : rows) std::printf("%-18s %s\n", row.name.c_str(), format_bootstrap(row.result).c_str());
+  for (const EvaluationRow& row : rows) std::printf("%-22s %s\n", row.name.c_str(), format_bootstrap(row.result).c_str());
 
   nlohmann::json out = {{"split", req.split},
                         {"checkpoint", req.checkpoint},
@@ -60,7 +74,9 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
                         {"rounds", req.bootstrap.rounds},
                         {"fraction", req.bootstrap.fraction},
                         {"seed", req.bootstrap.seed},
-                        {"patients", patients.size()}};
+                        {"patients", patients.size()},
+                        {"cohort", cohort_summary.to_json()}};
+  if (req.tune_threshold) out["validation_threshold"] = evaluated.tuned_threshold;
   for (const EvaluationRow& row : rows) out["results"][row.name] = bootstrap_json(row.result);
   const std::string path = (std::filesystem::path(req.run_dir) / ("eval_" + req.split + ".json")).string();
   write_file_atomic(path, out.dump(2) + "\n");

@@ -17,6 +17,7 @@ struct EvalRequest {
   std::string run_dir, split = "test", checkpoint = "best", averaging = "visit";
   BootstrapOptions bootstrap;
   bool baselines = true;
+  bool tune_threshold = false;  // also a row at the threshold chosen on validation
   EncoderArgs encoder;
 };
 
@@ -33,6 +34,7 @@ struct RunEvaluation {
   EvaluationOptions evaluation;
   std::vector<EvaluationRow> rows;
   std::vector<PatientPredictions> model_predictions;
+  double tuned_threshold = 0;  // with request.tune_threshold: chosen on validation
 };
 // With a communicator of several ranks, each scores its share of the
 // visits and rank 0 gathers the predictions (see predict_patients).

@@ -22,6 +22,7 @@ std::unique_ptr<TextEncoder> open_encoder(const EncoderArgs& args) {
   options.model_dir = args.model_dir;
   options.cache_dir = cache_dir_of(args);
   options.batch_size = args.batch;
+  options.normalize = args.normalize;
   return std::make_unique<TextEncoder>(options);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "data/cohort/cohort.h"
@@ -20,6 +21,7 @@ struct EncoderArgs {
   std::string cache_dir;  // "": the default cache
   bool no_cache = false;
   int64_t batch = 32;
+  std::optional<bool> normalize;  // unset: as the model's sentence-transformers pipeline says
 };
 
 std::string cache_dir_of(const EncoderArgs& args);

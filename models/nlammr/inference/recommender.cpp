@@ -7,6 +7,7 @@
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "data/cohort/atc3_names.h"
+#include "data/cohort/code_lookup.h"
 #include "models/nlammr/model/visit_codes.h"
 #include "models/nlammr/inputs/text_bank.h"
 #include "models/nlammr/inputs/visit_texts.h"
@@ -46,14 +47,18 @@ QueryVisit parse_visit(const nlohmann::json& j, const std::string& where) {
   return v;
 }
 
-// Maps codes to cohort indices, reporting the unknown ones.
+// Maps codes to cohort indices (bare codes find their ICD9:/ICD10: keys, see
+// code_lookup.h), reporting the unknown and ambiguous ones.
 std::vector<int> known_indices(const Vocabulary& vocab, const std::vector<std::string>& codes, const char* kind,
                                std::vector<std::string>& unknown) {
   std::vector<int> out;
   for (const std::string& code : codes) {
-    const int i = vocab.find(code);
-    if (i < 0) unknown.push_back(std::string(kind) + " " + code);
-    else if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    const CodeLookup found = lookup_code(vocab, code);
+    const int i = found.index;
+    if (i < 0) {
+      const bool plain = found.problem == "not in the cohort";
+      unknown.push_back(std::string(kind) + " " + code + (plain ? "" : " (" + found.problem + ")"));
+    } else if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
   }
   return out;
 }

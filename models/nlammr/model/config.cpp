@@ -75,7 +75,9 @@ nlohmann::json NlammrConfig::to_json() const {
           {"use_code_embeddings", use_code_embeddings},
           {"num_diagnosis_codes", num_diagnosis_codes},
           {"num_procedure_codes", num_procedure_codes},
-          {"num_medication_classes", num_medication_classes}};
+          {"num_medication_classes", num_medication_classes},
+          {"code_dropout", code_dropout},
+          {"mask_empty_parts", mask_empty_parts}};
 }
 
 NlammrConfig NlammrConfig::from_json(const nlohmann::json& j) {
@@ -99,6 +101,8 @@ NlammrConfig NlammrConfig::from_json(const nlohmann::json& j) {
   r.get("num_diagnosis_codes", c.num_diagnosis_codes);
   r.get("num_procedure_codes", c.num_procedure_codes);
   r.get("num_medication_classes", c.num_medication_classes);
+  r.get("code_dropout", c.code_dropout);
+  r.get("mask_empty_parts", c.mask_empty_parts);
   r.finish();
   c.validate();
   return c;
@@ -121,6 +125,7 @@ void NlammrConfig::validate() const {
   require_in_range(what, "num_diagnosis_codes", static_cast<double>(num_diagnosis_codes), 0, kMaxCodes);
   require_in_range(what, "num_procedure_codes", static_cast<double>(num_procedure_codes), 0, kMaxCodes);
   require_in_range(what, "num_medication_classes", static_cast<double>(num_medication_classes), 0, kMaxCodes);
+  require_in_range(what, "code_dropout", code_dropout, 0, 0.99);
   require(text_dim > 0 && latent_dim > 0 && gnn_dim > 0, "model config: widths must be positive");
   require(gnn_layers >= 1, "model config: gnn_layers must be at least 1");
   require(dropout >= 0 && dropout < 1 && gnn_dropout >= 0 && gnn_dropout < 1,
@@ -141,7 +146,7 @@ nlohmann::json TrainConfig::to_json() const {
   return {{"epochs", epochs},   {"batch_size", batch_size},       {"lr", lr},
           {"lr_scale", lr_scale}, {"weight_decay", weight_decay}, {"clip_grad_norm", clip_grad_norm},
           {"seed", seed},       {"threads", threads},             {"finetune_plm", finetune_plm},
-          {"plm_lr", plm_lr},   {"patience", patience}};
+          {"plm_lr", plm_lr},   {"patience", patience},           {"lr_decay", lr_decay}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
@@ -158,6 +163,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
   r.get("finetune_plm", c.finetune_plm);
   r.get("plm_lr", c.plm_lr);
   r.get("patience", c.patience);
+  r.get("lr_decay", c.lr_decay);
   r.finish();
   c.validate();
   return c;
@@ -174,6 +180,7 @@ void TrainConfig::validate() const {
   require_in_range(what, "clip_grad_norm", clip_grad_norm, 0, 1e6);
   require_in_range(what, "threads", static_cast<double>(threads), 0, 4096);
   require_in_range(what, "patience", static_cast<double>(patience), 0, 1e6);
+  require_in_range(what, "lr_decay", lr_decay, 1e-3, 1);
   require(epochs >= 1, "training config: epochs must be at least 1");
   require(batch_size >= 1, "training config: batch_size must be at least 1");
   require(lr > 0 && lr_scale > 0 && plm_lr > 0, "training config: learning rates must be positive");

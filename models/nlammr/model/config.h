@@ -44,6 +44,15 @@ struct NlammrConfig {
   int64_t num_diagnosis_codes = 0;
   int64_t num_procedure_codes = 0;
   int64_t num_medication_classes = 0;
+  // Regularisation of that table: during training each code of a visit is
+  // left out with this probability (the kept ones scaled by 1 / (1 - p), as
+  // dropout does), so that no single code's vector carries the prediction.
+  double code_dropout = 0.0;
+
+  // Not in the reference: leave an empty visit part (a cohort without symptom
+  // texts has an all-zero symptom vector) out of the attention over the
+  // parts, instead of letting its zero key take a share of the softmax.
+  bool mask_empty_parts = false;
 
   // How a visit becomes text (see models/nlammr/inputs/visit_texts.h).
   std::string visit_text = "concat";  // "concat" (reference) or "codes"
@@ -67,6 +76,10 @@ struct TrainConfig {
   bool finetune_plm = false;
   double plm_lr = 2e-5;
   int64_t patience = 0;  // early stopping on validation Jaccard; 0 = off
+  // Learning-rate schedule (not in the reference): every group's rate in
+  // epoch e (1-based) is its base rate times lr_decay^(e - 1); 1 = constant.
+  // A function of the epoch alone, so a resumed run follows the same rates.
+  double lr_decay = 1.0;
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& j);

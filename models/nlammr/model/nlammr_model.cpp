@@ -34,6 +34,8 @@ NlammrModel::NlammrModel(const NlammrConfig& config, Generator& init, std::share
                                                             dropout_gen, dtype));
   if (config.use_code_embeddings)
     code_table_ = register_module("code_table", std::make_shared<CodeTable>(code_table_rows(config), k, dtype));
+  if (config.use_code_embeddings && config.code_dropout > 0)
+    code_dropout_ = register_module("code_dropout", std::make_shared<nn::Dropout>(config.code_dropout, dropout_gen));
 }
 
 Tensor PatientParts::sum() const {
@@ -45,7 +47,9 @@ Tensor PatientParts::sum() const {
 }
 
 PatientParts NlammrModel::patient_parts(const VisitInputs& v) const {
-  Tensor attended = dsp_aggregator_->forward(v.full, v.parts);                      // [B, d]
+  // An empty part's vector is all zeros: its absolute sum is the mask.
+  Tensor parts_mask = config_.mask_empty_parts ? sum(abs(v.parts.detach()), {2}) : Tensor();  // [B, 3]
+  Tensor attended = dsp_aggregator_->forward(v.full, v.parts, parts_mask);          // [B, d]
   Tensor h = dropout_->forward(gelu(proj_dsp_->forward(concat({v.full, attended}, 1))));  // [B, d]
   PatientParts parts;
   parts.text = text2latent_->forward(h);                                            // [B, K]
@@ -53,7 +57,11 @@ PatientParts NlammrModel::patient_parts(const VisitInputs& v) const {
   if (code_table_) {
     if (!v.code_ids.defined() || !v.code_offsets.defined() || v.code_offsets.numel() != v.full.size(0) + 1)
       throw std::runtime_error("NlammrModel: use_code_embeddings needs the visits' code ids (attach_visit_codes)");
-    parts.codes = code_table_->forward(v.code_ids, v.code_offsets);
+    Tensor keep;  // [N, 1]: 0 or 1 / (1 - p) per code (training with code_dropout only)
+    if (code_dropout_ && is_training())
+      keep = code_dropout_->forward(Tensor::ones({v.code_ids.numel(), 1}, code_table_->weight.dtype(),
+                                                 code_table_->weight.device()));
+    parts.codes = code_table_->forward(v.code_ids, v.code_offsets, keep);
   }
   return parts;
 }

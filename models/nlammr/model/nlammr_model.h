@@ -86,6 +86,7 @@ class NlammrModel : public nn::Module {
   std::shared_ptr<LatentMLP> mol2latent_;
   std::shared_ptr<GinEncoder> global_encoder_;     // the molecular GIN
   std::shared_ptr<CodeTable> code_table_;          // use_code_embeddings only
+  std::shared_ptr<nn::Dropout> code_dropout_;      // code_dropout > 0 only
 };
 
 }  // namespace nlammr

@@ -39,9 +39,11 @@ class CodeTable : public nn::Module {
   CodeTable(int64_t rows, int64_t dim, DType dtype) {
     weight = register_parameter("weight", Tensor::zeros({rows, dim}, dtype));
   }
-  // [B, K]: each visit's code vectors summed.
-  Tensor forward(const Tensor& ids, const Tensor& offsets) const {
-    return segment_sum(embedding(weight, ids), offsets);
+  // [B, K]: each visit's code vectors summed; `keep` [N, 1], when given,
+  // scales each code's vector first (code dropout).
+  Tensor forward(const Tensor& ids, const Tensor& offsets, const Tensor& keep = Tensor()) const {
+    Tensor rows = embedding(weight, ids);
+    return segment_sum(keep.defined() ? rows * keep : rows, offsets);
   }
 
   Tensor weight;

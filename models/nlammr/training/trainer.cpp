@@ -1,5 +1,6 @@
 #include "models/nlammr/training/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -160,6 +161,17 @@ Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig 
     groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
   }
   optimizer_ = std::make_unique<optim::Adam>(groups);
+  for (const optim::ParamGroup& g : optimizer_->param_groups()) base_lrs_.push_back(g.lr);
+}
+
+double scheduled_learning_rate(double base_lr, double lr_decay, int64_t epoch) {
+  return base_lr * std::pow(lr_decay, static_cast<double>(std::max<int64_t>(epoch, 1) - 1));
+}
+
+void Trainer::set_epoch_learning_rates(int64_t epoch) {
+  auto& groups = optimizer_->param_groups();
+  for (size_t g = 0; g < groups.size(); ++g)
+    groups[g].lr = scheduled_learning_rate(base_lrs_[g], train_config_.lr_decay, epoch);
 }
 
 void Trainer::set_communicator(dist::Communicator& comm, std::shared_ptr<dist::DeviceReducer> device_reducer) {
@@ -369,11 +381,11 @@ TrainSummary Trainer::run(const TrainOptions& options) {
   std::unique_ptr<TensorBoardWriter> board;
   if (options.tensorboard && writer) board = std::make_unique<TensorBoardWriter>((dir / "tensorboard").string());
   measure_grad_norm_ = board != nullptr;
-  const double learning_rate = train_config_.lr * train_config_.lr_scale;
 
   for (int64_t epoch = next_epoch; epoch <= train_config_.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const std::vector<int64_t> order = epoch_order(train_visits, train_config_.seed, epoch);
+    set_epoch_learning_rates(epoch);
     model_->train();
     for (int64_t step = (epoch == next_epoch ? next_step : 0); step < steps; ++step) {
       const auto step_start = std::chrono::steady_clock::now();
@@ -398,7 +410,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
                             {"train/margin", terms.margin},
                             {"train/contrastive", terms.contrastive},
                             {"train/ddi", terms.ddi},
-                            {"train/learning_rate", learning_rate},
+                            {"train/learning_rate", learning_rate()},
                             {"train/grad_norm", last_grad_norm_},
                             {"train/steps_per_second", step_seconds > 0 ? 1.0 / step_seconds : 0.0}});
       if (options.progress && writer)
@@ -427,7 +439,7 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     nlohmann::json line = {{"epoch", epoch}, {"train", sums.means()}, {"validation", summary_json(val)},
-                           {"seconds", seconds}};
+                           {"seconds", seconds}, {"lr", learning_rate()}};
     // What the epoch consumed, whatever the number of ranks.
     line["train"]["steps"] = sums.count;
     line["train"]["samples"] = sums.count * batch;

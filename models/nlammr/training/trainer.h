@@ -106,6 +106,9 @@ class Trainer {
   // The gradient norm of the last train_step, before any clipping (measured
   // when clipping, or inside run() with TensorBoard logs; else 0).
   double last_grad_norm() const { return last_grad_norm_; }
+  // The learning rate of the model's parameter group now (the schedule sets
+  // it at the start of every epoch).
+  double learning_rate() const { return optimizer_->param_groups().front().lr; }
 
  private:
   const NlammrData& data_;
@@ -119,7 +122,12 @@ class Trainer {
   std::unique_ptr<dist::GradientSync> gradient_sync_;
   double last_grad_norm_ = 0;
   bool measure_grad_norm_ = false;
+  std::vector<double> base_lrs_;  // each group's rate before the schedule
+  void set_epoch_learning_rates(int64_t epoch);
 };
+
+// A group's rate in `epoch` (1-based) under TrainConfig::lr_decay.
+double scheduled_learning_rate(double base_lr, double lr_decay, int64_t epoch);
 
 // The order in which training visits are visited in `epoch` (1-based).
 std::vector<int64_t> epoch_order(const std::vector<int64_t>& train_visits, uint64_t seed, int64_t epoch);
