@@ -49,7 +49,9 @@ TEST_CASE("train --device cuda-sim runs the CUDA code path and matches the CPU r
   REQUIRE(a.contains("train"));
   REQUIRE(b.contains("train"));
   int losses = 0;
-  for (const auto& [key, value] : a["train"].items()) {
+  for (const auto& item : a["train"].items()) {
+    const std::string key = item.key();  // INFO captures it: not a structured binding (C++17)
+    const auto& value = item.value();
     if (!value.is_number()) continue;
     INFO(key);
     REQUIRE(b["train"].contains(key));

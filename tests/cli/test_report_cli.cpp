@@ -140,7 +140,9 @@ TEST_CASE("report writes one offline page with every section and chart filled") 
   CHECK(html.find("<script src") == std::string::npos);
   const auto charts = charts_with_marks(html);
   CHECK(charts.size() >= 8);
-  for (const auto& [id, marks] : charts) {
+  for (const auto& chart : charts) {
+    const auto& id = chart.first;  // INFO captures it: not a structured binding (C++17)
+    const auto& marks = chart.second;
     INFO(id);
     CHECK(marks > 0);
   }
@@ -165,7 +167,9 @@ TEST_CASE("report writes one offline page with every section and chart filled") 
     // The page's own check ran to the end and found data in every chart.
     CHECK(rendered.find("data-render-check=\"ok\"") != std::string::npos);
     CHECK(rendered.find("data-charts=\"" + std::to_string(charts.size()) + "\"") != std::string::npos);
-    for (const auto& [id, marks] : charts_with_marks(rendered)) {
+    for (const auto& chart : charts_with_marks(rendered)) {
+      const auto& id = chart.first;
+      const auto& marks = chart.second;
       INFO(id);
       CHECK(marks > 0);
     }

@@ -106,7 +106,10 @@ TEST_CASE("a run resumed from an older checkpoint writes no step twice") {
   for (const char* tag : {"train/loss", "train/contrastive", "train/grad_norm", "validation/jaccard"}) {
     INFO(tag);
     REQUIRE(b[tag].size() == a[tag].size());
-    for (const auto& [step, values] : b[tag]) {
+    for (const auto& entry : b[tag]) {
+      // Named references: doctest's INFO captures them, which C++17 forbids for structured bindings.
+      const auto& step = entry.first;
+      const auto& values = entry.second;
       INFO("step " << step);
       CHECK(values.size() == 1);
       // Exact resume: the same bits as the uninterrupted run.

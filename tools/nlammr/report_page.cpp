@@ -86,7 +86,8 @@ std::string section_curves(const ReportData& d) {
     s.x.push_back(static_cast<double>(e.step));
     s.y.push_back(e.value);
   }
-  for (auto& [tag, s] : steps) {
+  for (auto& tagged : steps) {
+    Series& s = tagged.second;  // a named reference: C++17 lambdas cannot capture structured bindings
     std::vector<size_t> order(s.x.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
