@@ -104,6 +104,30 @@ TEST_CASE("an interrupted run resumes to the same bits as an uninterrupted one")
   CHECK(metrics_without_time(full.file("metrics.jsonl")) == metrics_without_time(cut.file("metrics.jsonl")));
 }
 
+TEST_CASE("a resume over a metrics line without an integer epoch names the file and the line") {
+  NlammrData data(nlammr::testing::tiny_training_cohort(), nlammr::testing::hashing_encoder(), "concat",
+                  Device::cpu());
+  ScratchDir dir("resume_bad_metrics");
+  TrainOptions options;
+  options.run_dir = dir.path();
+  options.stop_after_steps = 12;  // into epoch 2: metrics.jsonl holds epoch 1
+  {
+    Trainer trainer(data, small_model(), short_training(), {});
+    CHECK(trainer.run(options).interrupted);
+  }
+  const std::vector<std::string> lines = read_lines(dir.file("metrics.jsonl"));
+  REQUIRE(lines.size() == 1);
+  for (const std::string& bad : {std::string("{\"train\": {}}"), std::string("{\"epoch\": \"one\"}"), std::string("[1]")}) {
+    INFO(bad);
+    std::ofstream(dir.file("metrics.jsonl")) << bad << "\n";
+    Trainer trainer(data, small_model(), short_training(), {});
+    options.resume = true;
+    options.stop_after_steps = 0;
+    CHECK_THROWS_WITH_AS(trainer.run(options), doctest::Contains("metrics.jsonl:1: a metrics line needs an integer \"epoch\""),
+                         std::runtime_error);
+  }
+}
+
 TEST_CASE("epoch order is a permutation fixed by seed and epoch") {
   std::vector<int64_t> visits(50);
   for (int64_t i = 0; i < 50; ++i) visits[i] = i * 3;

@@ -277,7 +277,9 @@ void truncate_metrics(const std::string& path, int64_t next_epoch) {
     } catch (const nlohmann::json::exception&) {
       throw std::runtime_error(path + ":" + std::to_string(number) + ": not a JSON line");
     }
-    if (j.at("epoch").get<int64_t>() < next_epoch) kept += line + "\n";
+    if (!j.is_object() || !j.contains("epoch") || !j["epoch"].is_number_integer())
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": a metrics line needs an integer \"epoch\"");
+    if (j["epoch"].get<int64_t>() < next_epoch) kept += line + "\n";
   }
   write_file_atomic(path, kept);
 }
