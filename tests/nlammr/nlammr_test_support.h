@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "data/cohort/cohort.h"
 #include "models/nlammr/inputs/text_bank.h"
+#include "models/nlammr/model/config.h"
 
 namespace nlammr::testing {
 
@@ -78,6 +79,25 @@ inline EncodeTextsFn hashing_encoder(int64_t dim = 16) {
     }
     return Tensor::from_vector(out, {static_cast<int64_t>(texts.size()), dim});
   };
+}
+
+// A model small enough to train on the tiny cohort in a second.
+inline NlammrConfig small_test_model() {
+  NlammrConfig m;
+  m.latent_dim = 16;
+  m.gnn_dim = 8;
+  m.gnn_layers = 2;
+  return m;
+}
+
+// Two epochs of batches of 4, at a rate that moves the tiny model.
+inline TrainConfig short_test_training() {
+  TrainConfig t;
+  t.epochs = 2;
+  t.batch_size = 4;
+  t.lr = 5e-3;
+  t.lr_scale = 1.0;
+  return t;
 }
 
 }  // namespace nlammr::testing

@@ -17,23 +17,6 @@ using nlammr::testing::ScratchDir;
 
 namespace {
 
-NlammrConfig tiny_model() {
-  NlammrConfig m;
-  m.latent_dim = 16;
-  m.gnn_dim = 8;
-  m.gnn_layers = 2;
-  return m;
-}
-
-TrainConfig two_epochs() {
-  TrainConfig t;
-  t.epochs = 2;
-  t.batch_size = 4;
-  t.lr = 5e-3;
-  t.lr_scale = 1.0;
-  return t;
-}
-
 // tag -> step -> every value written for it, over all files of the run.
 std::map<std::string, std::map<int64_t, std::vector<float>>> scalars_of(const std::string& run_dir) {
   std::map<std::string, std::map<int64_t, std::vector<float>>> out;
@@ -43,7 +26,7 @@ std::map<std::string, std::map<int64_t, std::vector<float>>> scalars_of(const st
 }
 
 void train(const NlammrData& data, const std::string& dir, bool resume, int64_t stop_after) {
-  Trainer trainer(data, tiny_model(), two_epochs(), {});
+  Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
   TrainOptions options;
   options.run_dir = dir;
   options.resume = resume;

@@ -17,14 +17,6 @@ using nlammr::testing::ScratchDir;
 
 namespace {
 
-NlammrConfig small_model() {
-  NlammrConfig m;
-  m.latent_dim = 16;
-  m.gnn_dim = 8;
-  m.gnn_layers = 2;
-  return m;
-}
-
 TrainConfig one_epoch() {
   TrainConfig t;
   t.epochs = 1;
@@ -55,7 +47,7 @@ std::string error_of_run(Trainer& trainer, const TrainOptions& options) {
 TEST_CASE("a NaN loss stops training at its step and writes no checkpoint") {
   ScratchDir dir("nan_loss");
   NlammrData data(testing::tiny_training_cohort(), poisoned_encoder(), "concat", Device::cpu());
-  Trainer trainer(data, small_model(), one_epoch(), {{"data", "tiny"}});
+  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch(), {{"data", "tiny"}});
   TrainOptions options;
   options.run_dir = dir.path();
   options.checkpoint_every = 1;
@@ -69,24 +61,24 @@ TEST_CASE("a NaN loss stops training at its step and writes no checkpoint") {
 TEST_CASE("resuming from a checkpoint without a training state names the file and the field") {
   ScratchDir dir("resume_meta");
   NlammrData data(testing::tiny_training_cohort(), testing::hashing_encoder(), "concat", Device::cpu());
-  Trainer trainer(data, small_model(), one_epoch(), {{"data", "tiny"}});
+  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch(), {{"data", "tiny"}});
   TrainOptions options;
   options.run_dir = dir.path();
   trainer.run(options);
   // best.safetensors has no 'state': it cannot stand in for last.safetensors.
   std::filesystem::copy_file(dir.file("best.safetensors"), dir.file("last.safetensors"),
                              std::filesystem::copy_options::overwrite_existing);
-  Trainer again(data, small_model(), one_epoch(), {});
+  Trainer again(data, nlammr::testing::small_test_model(), one_epoch(), {});
   options.resume = true;
   std::string error = error_of_run(again, options);
   CHECK(error.find(dir.file("last.safetensors") + ": not a training checkpoint") == 0);
   CHECK(error.find("json.exception") == std::string::npos);
 
   // A model configuration edited apart from the checkpoint is named.
-  NlammrConfig wider = small_model();
+  NlammrConfig wider = nlammr::testing::small_test_model();
   wider.latent_dim = 32;
   Trainer other(data, wider, one_epoch(), {});
-  Trainer first(data, small_model(), one_epoch(), {});
+  Trainer first(data, nlammr::testing::small_test_model(), one_epoch(), {});
   ScratchDir dir2("resume_config");
   options.run_dir = dir2.path();
   options.resume = false;
@@ -97,10 +89,10 @@ TEST_CASE("resuming from a checkpoint without a training state names the file an
 }
 
 TEST_CASE("model and training configurations outside their limits name the value and the limit") {
-  NlammrConfig m = small_model();
+  NlammrConfig m = nlammr::testing::small_test_model();
   m.latent_dim = 1000000000000;
   CHECK_THROWS_WITH_AS(m.validate(), "model config: latent_dim is 1e+12, outside [1, 65536]", std::runtime_error);
-  m = small_model();
+  m = nlammr::testing::small_test_model();
   m.contrastive_temperature = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH_AS(m.validate(), doctest::Contains("contrastive_temperature is nan"), std::runtime_error);
   TrainConfig t = one_epoch();
