@@ -64,4 +64,19 @@ class Module {
   bool training_ = true;
 };
 
+// Evaluation mode (no dropout, batch-norm running statistics) for the
+// guard's lifetime; the module's former mode is restored after, also when an
+// exception leaves the scope.
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
+  ~EvalModeGuard() { m_.train(was_training_); }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  Module& m_;
+  bool was_training_;
+};
+
 }  // namespace nlammr::nn

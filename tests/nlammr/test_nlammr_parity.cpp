@@ -26,6 +26,7 @@
 #include "engine/engine.h"
 #include "data/cohort/cohort.h"
 #include "io/tensor_file.h"
+#include "models/nlammr/inputs/visit_batch.h"
 #include "models/nlammr/training/trainer.h"
 #include "tests/fixture_bundle.h"
 #include "tests/molecules/gin_fixture.h"
@@ -132,7 +133,7 @@ void check_against_twin(const std::string& name, DType dtype, double tol) {
     NoGradGuard no_grad;
     Tensor medications = model.medication_latent(data.text->classes(), data.molecules);
     Tensor scores =
-        NlammrModel::scores(model.patient_latent(data.text->visits(data.index, ids, config.max_visit_num)),
+        NlammrModel::scores(model.patient_latent(visit_batch(data, ids, config)),
                             medications);
     const Tensor& expected = reference_tensor(reference, "eval.scores");
     const double err = scaled_error(scores, expected);

@@ -7,6 +7,7 @@
 
 #include "models/nlammr/model/presets.h"
 #include "models/nlammr/model/visit_codes.h"
+#include "models/nlammr/inputs/visit_batch.h"
 #include "models/nlammr/training/trainer.h"
 #include "tests/data/data_test_helpers.h"
 #include "tests/nlammr/nlammr_test_support.h"
@@ -88,8 +89,7 @@ TEST_CASE("code dropout leaves whole codes out in training only") {
   with_dropout.load_state_dict({{"code_table.weight", rows}}, /*strict=*/false);
   const std::vector<int64_t> ids_batch = {data.index.id(1, 2), data.index.id(3, 0)};
   auto latent = [&](const NlammrModel& model) {
-    VisitInputs in = data.text->visits(data.index, ids_batch, model.config().max_visit_num);
-    attach_cohort_codes(in, data.cohort, data.index, ids_batch, model.config());
+    VisitInputs in = visit_batch(data, ids_batch, model.config());
     return model.patient_latent(in).to_vector<float>();
   };
   plain.eval(), with_dropout.eval();
@@ -107,7 +107,7 @@ TEST_CASE("masking empty parts takes the empty symptom slot out of the attention
   NlammrData data(nlammr::testing::tiny_training_cohort(), nlammr::testing::hashing_encoder(16), "concat",
                   Device::cpu());
   const std::vector<int64_t> ids = {data.index.id(0, 0), data.index.id(2, 1)};
-  VisitInputs in = data.text->visits(data.index, ids, 2);
+  VisitInputs in = data.text->visits(ids, HistorySlots::of_cohort(data.index, ids, 2));
   // The tiny cohort has no symptom texts: slot 0 is all zeros.
   const std::vector<float> parts = in.parts.contiguous().to_vector<float>();
   for (int64_t b = 0; b < 2; ++b)

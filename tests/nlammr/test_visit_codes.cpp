@@ -4,6 +4,7 @@
 
 #include "models/nlammr/inputs/nlammr_data.h"
 #include "models/nlammr/training/trainer.h"
+#include "models/nlammr/inputs/visit_batch.h"
 #include "models/nlammr/model/visit_codes.h"
 #include "tests/nlammr/nlammr_test_support.h"
 
@@ -35,7 +36,8 @@ TEST_CASE("a batch's codes become one id range per kind, with the earlier visits
   // Patient 1 has three visits: its third sees the medications of both earlier ones.
   const int64_t third = index.id(1, 2), first = index.id(0, 0);
   VisitInputs in;
-  attach_cohort_codes(in, cohort, index, {first, third}, config);
+  const std::vector<int64_t> batch = {first, third};
+  attach_cohort_codes(in, cohort, index, batch, HistorySlots::of_cohort(index, batch, 2), config);
 
   std::vector<int64_t> expected;
   for (int d : cohort.patients[0].visits[0].diagnoses) expected.push_back(d);
@@ -50,8 +52,9 @@ TEST_CASE("a batch's codes become one id range per kind, with the earlier visits
   CHECK(to_vec(in.code_offsets) == std::vector<int64_t>{0, first_len, static_cast<int64_t>(expected.size())});
 
   // max_visit_num 1: only the visit just before.
-  config.max_visit_num = 1;
-  VisitCodeLists lists = cohort_visit_codes(cohort, index, third, 1);
+  const HistorySlots one = HistorySlots::of_cohort(index, {third}, 1);
+  CHECK(one.rows_of(0) == std::vector<int64_t>{index.id(1, 1)});
+  VisitCodeLists lists = cohort_visit_codes(cohort, index, third, one.rows_of(0));
   CHECK(lists.earlier_medications == cohort.patients[1].visits[1].medications);
 }
 
@@ -74,17 +77,16 @@ TEST_CASE("code embeddings start as the text-only model and training moves only 
                   Device::cpu());
   const std::vector<int64_t> ids = {data.index.id(0, 1), data.index.id(3, 0), data.index.id(5, 1)};
 
-  auto scores_of = [&](const NlammrModel& model, bool codes) {
-    VisitInputs in = data.text->visits(data.index, ids, model.config().max_visit_num);
-    if (codes) attach_cohort_codes(in, data.cohort, data.index, ids, model.config());
+  auto scores_of = [&](const NlammrModel& model) {
+    VisitInputs in = visit_batch(data, ids, model.config());
     return NlammrModel::scores(model.patient_latent(in), model.medication_latent(data.text->classes(), data.molecules));
   };
   Generator g1(7), g2(7);
   NlammrModel plain(small_model(false), g1, std::make_shared<Generator>(1));
   NlammrModel with_codes(small_model(true), g2, std::make_shared<Generator>(1));
   plain.eval(), with_codes.eval();
-  CHECK(scores_of(plain, false).to_vector<float>() == scores_of(with_codes, true).to_vector<float>());
-  VisitInputs missing = data.text->visits(data.index, ids, 2);
+  CHECK(scores_of(plain).to_vector<float>() == scores_of(with_codes).to_vector<float>());
+  VisitInputs missing = visit_batch(data, ids, small_model(false));  // no code ids
   CHECK_THROWS_WITH_AS(with_codes.patient_latent(missing), doctest::Contains("code ids"), std::runtime_error);
 
   // One training step: the rows of codes in the batch move, no other row does.
@@ -95,8 +97,7 @@ TEST_CASE("code embeddings start as the text-only model and training moves only 
   trainer.train_step(ids);
   const Tensor table = trainer.model().state_dict().at("code_table.weight");
   std::vector<bool> seen(13, false);
-  VisitInputs in;
-  attach_cohort_codes(in, data.cohort, data.index, ids, trainer.model().config());
+  VisitInputs in = visit_batch(data, ids, trainer.model().config());
   for (int64_t id : to_vec(in.code_ids)) seen[static_cast<size_t>(id)] = true;
   const std::vector<float> w = table.to_vector<float>();
   for (size_t row = 0; row < seen.size(); ++row) {

@@ -180,9 +180,8 @@ std::vector<AttendedItem> rank_visit_items(const NlammrModel& model, const Cohor
 Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, const GraphTensors& molecules,
                          const Tensor& class_text, const EncodeTextsFn& encode, const PatientQuery& query,
                          double threshold, bool explain) {
-  auto& model = const_cast<NlammrModel&>(model_in);  // evaluation mode only
-  const bool was_training = model.is_training();
-  model.eval();
+  auto& model = const_cast<NlammrModel&>(model_in);  // mode switch only; parameters untouched
+  nn::EvalModeGuard eval_mode(model);
   NoGradGuard no_grad;
   Recommendation rec;
 
@@ -195,24 +194,23 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
   VisitTexts texts = make_visit_texts(cohort, current);
   rec.current_text = texts.full;
 
-  // History: the medications of up to max_visit_num earlier visits.
-  const int64_t t_max = std::max<int64_t>(model.config().max_visit_num, 1);
-  const size_t earlier = query.visits.size() - 1;
-  const size_t first = earlier > static_cast<size_t>(model.config().max_visit_num)
-                           ? earlier - static_cast<size_t>(model.config().max_visit_num)
-                           : 0;
+  // History: the medications of up to max_visit_num earlier visits, in the
+  // slots training lays them out in.
+  const int64_t earlier = static_cast<int64_t>(query.visits.size()) - 1;
+  const HistorySlots slots = HistorySlots::of_one(earlier, model.config().max_visit_num);
   VisitCodeLists codes{current.diagnoses, current.procedures, {}};
   std::vector<Visit> past_visits;
-  for (size_t i = first; i < earlier; ++i) {
+  for (int64_t i : HistorySlots::kept_earlier(earlier, model.config().max_visit_num)) {
     Visit past;
-    past.medications = known_indices(cohort.medications, query.visits[i].medications, "medication", rec.unknown_codes);
+    past.medications = known_indices(cohort.medications, query.visits[static_cast<size_t>(i)].medications,
+                                     "medication", rec.unknown_codes);
     codes.earlier_medications.insert(codes.earlier_medications.end(), past.medications.begin(),
                                      past.medications.end());
     past_visits.push_back(std::move(past));
   }
   const int64_t d = class_text.size(1), history = static_cast<int64_t>(past_visits.size());
   VisitInputs in;
-  Tensor history_rows;  // [history, d]
+  Tensor history_rows = Tensor::zeros({0, d});  // [history, d]: row j is slot j's earlier visit
   if (model.config().visit_text == "codes") {
     // As the run's text bank was built (build_text_bank, "codes"): every
     // symptom phrase and code title encoded alone and averaged per part; an
@@ -245,14 +243,8 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
     in.parts = vectors.slice(0, 0, 3).reshape({1, 3, d});
     if (history > 0) history_rows = vectors.slice(0, 4, 4 + history);
   }
-  std::vector<uint8_t> mask(static_cast<size_t>(t_max), 0);
-  Tensor hist = Tensor::zeros({t_max, d});
-  if (history > 0) {
-    hist = concat({history_rows, Tensor::zeros({t_max - history, d})}, 0);
-    for (int64_t i = 0; i < history; ++i) mask[i] = 1;
-  }
-  in.history = hist.reshape({1, t_max, d});
-  in.history_mask = Tensor::from_vector(mask, {1, t_max});
+  in.history = slots.gather(history_rows);
+  in.history_mask = slots.mask_tensor(Device::cpu());
   const Device device = class_text.device();
   in.full = in.full.to(device), in.parts = in.parts.to(device);
   in.history = in.history.to(device), in.history_mask = in.history_mask.to(device);
@@ -283,7 +275,6 @@ Recommendation recommend(const NlammrModel& model_in, const Cohort& cohort, cons
     };
     from_text = share(parts.text), from_history = share(parts.history), from_codes = share(parts.codes);
   }
-  model.train(was_training);
 
   std::vector<int> recommended;
   for (size_t m = 0; m < p.size(); ++m) {

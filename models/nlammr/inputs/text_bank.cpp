@@ -9,30 +9,6 @@
 
 namespace nlammr {
 
-VisitIndex::VisitIndex(const Cohort& cohort) {
-  for (size_t p = 0; p < cohort.patients.size(); ++p) {
-    first_.push_back(static_cast<int64_t>(patient_of_.size()));
-    patient_of_.insert(patient_of_.end(), cohort.patients[p].visits.size(), p);
-  }
-}
-
-std::vector<int64_t> VisitIndex::visits_of(const std::vector<size_t>& patients) const {
-  std::vector<int64_t> ids;
-  for (size_t p : patients) {
-    const int64_t end = p + 1 < first_.size() ? first_[p + 1] : size();
-    for (int64_t id = first_[p]; id < end; ++id) ids.push_back(id);
-  }
-  return ids;
-}
-
-std::vector<int64_t> VisitIndex::history(int64_t id, int64_t max_visits) const {
-  std::vector<int64_t> out;
-  const int64_t first = first_[patient_of_[id]];
-  for (int64_t h = std::max(first, id - max_visits); h < id; ++h) out.push_back(h);
-  out.resize(static_cast<size_t>(max_visits), -1);
-  return out;
-}
-
 Tensor mean_rows(const Tensor& table, const std::vector<int>& items) {
   if (items.empty()) return Tensor::zeros({table.size(1)}, table.dtype());
   std::vector<int64_t> idx(items.begin(), items.end());
@@ -135,25 +111,13 @@ TextBank build_text_bank(const Cohort& cohort, const EncodeTextsFn& encode, cons
   return bank;
 }
 
-VisitInputs gather_visits(const TextBank& bank, const VisitIndex& index, const std::vector<int64_t>& ids,
-                          int64_t max_visit_num) {
-  const int64_t b = static_cast<int64_t>(ids.size()), d = bank.dim();
-  const Device device = bank.full.device();
-  Tensor rows = Tensor::from_vector(ids, {b}, device);
+VisitInputs gather_visits(const TextBank& bank, const std::vector<int64_t>& ids, const HistorySlots& history) {
+  const Tensor rows = Tensor::from_vector(ids, {static_cast<int64_t>(ids.size())}, bank.full.device());
   VisitInputs in;
   in.full = index_select(bank.full, rows);
   in.parts = index_select(bank.parts, rows);
-  const int64_t t = std::max<int64_t>(max_visit_num, 1);
-  std::vector<int64_t> hist(static_cast<size_t>(b * t), 0);
-  std::vector<uint8_t> mask(static_cast<size_t>(b * t), 0);
-  for (int64_t i = 0; i < b; ++i) {
-    std::vector<int64_t> h = index.history(ids[i], max_visit_num);
-    for (int64_t j = 0; j < static_cast<int64_t>(h.size()); ++j)
-      if (h[j] >= 0) hist[i * t + j] = h[j], mask[i * t + j] = 1;
-  }
-  // Masked slots gather row 0; the attention ignores them.
-  in.history = index_select(bank.medications, Tensor::from_vector(hist, {b * t}, device)).reshape({b, t, d});
-  in.history_mask = Tensor::from_vector(mask, {b, t}, device);
+  in.history = history.gather(bank.medications);
+  in.history_mask = history.mask_tensor(bank.full.device());
   return in;
 }
 

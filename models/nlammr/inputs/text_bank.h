@@ -2,8 +2,8 @@
 // training (the reference precomputes them the same way and keeps the
 // language model frozen).
 //
-// Visits are numbered globally in cohort order: patient 0's visits first,
-// then patient 1's, ... (VisitIndex). Two ways to turn a visit into vectors:
+// Rows follow the global visit numbering of VisitIndex (visit_index.h). Two
+// ways to turn a visit into vectors:
 //   "concat"  each text of make_visit_texts() is encoded as one string
 //             (the reference's choice);
 //   "codes"   every code title and symptom phrase is encoded once, and a
@@ -19,30 +19,13 @@
 
 #include "engine/tensor.h"
 #include "data/cohort/cohort.h"
+#include "models/nlammr/inputs/visit_index.h"
 #include "models/nlammr/model/nlammr_model.h"
 
 namespace nlammr {
 
 // Texts -> [n, d] float32 vectors (e.g. a cached BERT TextEncoder).
 using EncodeTextsFn = std::function<Tensor(const std::vector<std::string>&)>;
-
-class VisitIndex {
- public:
-  explicit VisitIndex(const Cohort& cohort);
-  int64_t size() const { return static_cast<int64_t>(patient_of_.size()); }
-  int64_t id(size_t patient, size_t visit) const { return first_[patient] + static_cast<int64_t>(visit); }
-  size_t patient_of(int64_t id) const { return patient_of_[id]; }
-  size_t visit_of(int64_t id) const { return static_cast<size_t>(id - first_[patient_of_[id]]); }
-  // Global ids of every visit of these patients, in order.
-  std::vector<int64_t> visits_of(const std::vector<size_t>& patients) const;
-  // The ids of up to `max_visits` visits before `id` of the same patient,
-  // oldest first, padded with -1 at the end to max_visits entries.
-  std::vector<int64_t> history(int64_t id, int64_t max_visits) const;
-
- private:
-  std::vector<int64_t> first_;
-  std::vector<size_t> patient_of_;
-};
 
 struct TextBank {
   Tensor full;         // [V, d]
@@ -67,9 +50,8 @@ struct CodesModeVisit {
 CodesModeVisit codes_mode_visit(const Tensor& sym_vec, const std::vector<int>& sym_items, const Tensor& dx_vec,
                                 const std::vector<int>& dx_items, const Tensor& px_vec, const std::vector<int>& px_items);
 
-// The model's inputs for a batch of visits: rows of the bank gathered, with
-// each visit's history and its mask.
-VisitInputs gather_visits(const TextBank& bank, const VisitIndex& index, const std::vector<int64_t>& ids,
-                          int64_t max_visit_num);
+// The texts' part of a batch's inputs: rows `ids` of the bank, and each
+// visit's history (the medication rows of its earlier visits) in its slots.
+VisitInputs gather_visits(const TextBank& bank, const std::vector<int64_t>& ids, const HistorySlots& history);
 
 }  // namespace nlammr

@@ -29,21 +29,14 @@ Tensor FineTunedTextFeatures::encode(const std::vector<std::string>& texts) cons
   return options_.normalize ? l2_normalize(vectors) : vectors;
 }
 
-VisitInputs FineTunedTextFeatures::visits(const VisitIndex& index, const std::vector<int64_t>& ids,
-                                          int64_t max_visit_num) {
-  const int64_t b = static_cast<int64_t>(ids.size()), t = std::max<int64_t>(max_visit_num, 1);
+VisitInputs FineTunedTextFeatures::visits(const std::vector<int64_t>& ids, const HistorySlots& history) {
+  const int64_t b = static_cast<int64_t>(ids.size()), t = history.slots;
   std::vector<std::string> texts;
   for (int64_t id : ids)
     for (int part : {0, 1, 2, 4}) texts.push_back(visit_texts_[static_cast<size_t>(id) * 5 + part]);
-  std::vector<uint8_t> mask(static_cast<size_t>(b * t), 0);
-  for (int64_t i = 0; i < b; ++i) {
-    std::vector<int64_t> h = index.history(ids[i], max_visit_num);
-    for (int64_t j = 0; j < t; ++j) {
-      const bool real = j < static_cast<int64_t>(h.size()) && h[j] >= 0;
-      mask[i * t + j] = real;
-      texts.push_back(real ? visit_texts_[static_cast<size_t>(h[j]) * 5 + 3] : std::string());
-    }
-  }
+  // One text per slot: the earlier visit's medication text, "" where padded.
+  for (size_t slot = 0; slot < history.rows.size(); ++slot)
+    texts.push_back(history.mask[slot] ? visit_texts_[static_cast<size_t>(history.rows[slot]) * 5 + 3] : std::string());
   Tensor vectors = encode(texts);  // [b * 4 + b * t, d]
   const int64_t d = vectors.size(1);
   Tensor own = vectors.slice(0, 0, b * 4).reshape({b, 4, d});
@@ -51,7 +44,7 @@ VisitInputs FineTunedTextFeatures::visits(const VisitIndex& index, const std::ve
   in.parts = own.slice(1, 0, 3);
   in.full = own.slice(1, 3, 4).reshape({b, d});
   in.history = vectors.slice(0, b * 4, b * 4 + b * t).reshape({b, t, d});
-  in.history_mask = Tensor::from_vector(mask, {b, t}, vectors.device());
+  in.history_mask = history.mask_tensor(vectors.device());
   return in;
 }
 

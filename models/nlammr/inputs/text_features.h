@@ -21,8 +21,9 @@ namespace nlammr {
 class TextFeatures {
  public:
   virtual ~TextFeatures() = default;
-  // The model's inputs for a batch of visits (ids as in VisitIndex).
-  virtual VisitInputs visits(const VisitIndex& index, const std::vector<int64_t>& ids, int64_t max_visit_num) = 0;
+  // The texts' part of the model's inputs for a batch of visits (ids as in
+  // VisitIndex), each visit's history laid out in `history`'s slots.
+  virtual VisitInputs visits(const std::vector<int64_t>& ids, const HistorySlots& history) = 0;
   // The medication class description vectors [M, d].
   virtual Tensor classes() = 0;
   virtual int64_t dim() const = 0;
@@ -33,8 +34,8 @@ class TextFeatures {
 class FrozenTextFeatures : public TextFeatures {
  public:
   explicit FrozenTextFeatures(TextBank bank) : bank_(std::move(bank)) {}
-  VisitInputs visits(const VisitIndex& index, const std::vector<int64_t>& ids, int64_t max_visit_num) override {
-    return gather_visits(bank_, index, ids, max_visit_num);
+  VisitInputs visits(const std::vector<int64_t>& ids, const HistorySlots& history) override {
+    return gather_visits(bank_, ids, history);
   }
   Tensor classes() override { return bank_.classes; }
   int64_t dim() const override { return bank_.dim(); }
@@ -50,7 +51,7 @@ class FineTunedTextFeatures : public TextFeatures {
   // Only the "concat" visit texts are supported (one string per part).
   FineTunedTextFeatures(const Cohort& cohort, std::shared_ptr<BertModel> plm, WordPieceTokenizer tokenizer,
                         EmbedOptions options);
-  VisitInputs visits(const VisitIndex& index, const std::vector<int64_t>& ids, int64_t max_visit_num) override;
+  VisitInputs visits(const std::vector<int64_t>& ids, const HistorySlots& history) override;
   Tensor classes() override;
   int64_t dim() const override { return plm_->hidden_size(); }
   // Texts -> [n, d] through the (possibly fine-tuned) model, with the graph

@@ -9,11 +9,11 @@ int64_t code_table_rows(const NlammrConfig& c) {
   return c.num_diagnosis_codes + c.num_procedure_codes + c.num_medication_classes;
 }
 
-VisitCodeLists cohort_visit_codes(const Cohort& cohort, const VisitIndex& index, int64_t id, int64_t max_visit_num) {
+VisitCodeLists cohort_visit_codes(const Cohort& cohort, const VisitIndex& index, int64_t id,
+                                  const std::vector<int64_t>& earlier_visits) {
   const Visit& v = cohort.patients[index.patient_of(id)].visits[index.visit_of(id)];
   VisitCodeLists lists{v.diagnoses, v.procedures, {}};
-  for (int64_t earlier : index.history(id, max_visit_num)) {
-    if (earlier < 0) break;
+  for (int64_t earlier : earlier_visits) {
     const Visit& e = cohort.patients[index.patient_of(earlier)].visits[index.visit_of(earlier)];
     lists.earlier_medications.insert(lists.earlier_medications.end(), e.medications.begin(), e.medications.end());
   }
@@ -43,10 +43,11 @@ void attach_visit_codes(VisitInputs& in, const std::vector<VisitCodeLists>& visi
 }
 
 void attach_cohort_codes(VisitInputs& in, const Cohort& cohort, const VisitIndex& index,
-                         const std::vector<int64_t>& ids, const NlammrConfig& config) {
+                         const std::vector<int64_t>& ids, const HistorySlots& history, const NlammrConfig& config) {
   std::vector<VisitCodeLists> lists;
   lists.reserve(ids.size());
-  for (int64_t id : ids) lists.push_back(cohort_visit_codes(cohort, index, id, config.max_visit_num));
+  for (size_t b = 0; b < ids.size(); ++b)
+    lists.push_back(cohort_visit_codes(cohort, index, ids[b], history.rows_of(static_cast<int64_t>(b))));
   attach_visit_codes(in, lists, config);
 }
 

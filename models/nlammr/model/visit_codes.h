@@ -27,7 +27,7 @@
 #include "data/cohort/cohort.h"
 #include "models/nlammr/model/config.h"
 #include "models/nlammr/model/nlammr_model.h"
-#include "models/nlammr/inputs/text_bank.h"
+#include "models/nlammr/inputs/visit_index.h"
 
 namespace nlammr {
 
@@ -58,16 +58,18 @@ struct VisitCodeLists {
 // Rows of the code table the config asks for (D + P + M).
 int64_t code_table_rows(const NlammrConfig& config);
 
-// The lists of one cohort visit (global id as in VisitIndex).
+// The lists of one cohort visit (global id as in VisitIndex) whose history
+// is the visits `earlier` (global ids, as HistorySlots::rows_of gives them).
 VisitCodeLists cohort_visit_codes(const Cohort& cohort, const VisitIndex& index, int64_t id,
-                                  int64_t max_visit_num);
+                                  const std::vector<int64_t>& earlier);
 
 // Fills in.code_ids / in.code_offsets (on in.full's device) from one list per
 // visit of the batch. Throws when an index lies outside the config's sizes.
 void attach_visit_codes(VisitInputs& in, const std::vector<VisitCodeLists>& visits, const NlammrConfig& config);
 
-// The same for visits of the cohort, by global id.
+// The same for visits of the cohort, by global id, with the history slots
+// their texts were gathered with (visit_batch does both).
 void attach_cohort_codes(VisitInputs& in, const Cohort& cohort, const VisitIndex& index,
-                         const std::vector<int64_t>& ids, const NlammrConfig& config);
+                         const std::vector<int64_t>& ids, const HistorySlots& history, const NlammrConfig& config);
 
 }  // namespace nlammr

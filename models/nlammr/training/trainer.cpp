@@ -19,7 +19,7 @@
 #include "kernels/philox.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "models/nlammr/model/loss.h"
-#include "models/nlammr/model/visit_codes.h"
+#include "models/nlammr/inputs/visit_batch.h"
 #include "models/nlammr/run_info.h"
 
 namespace nlammr {
@@ -27,27 +27,6 @@ namespace nlammr {
 namespace fs = std::filesystem;
 
 // ---- prediction -------------------------------------------------------------
-
-namespace {
-// Evaluation mode for the lifetime of the guard, training mode restored after.
-class EvalMode {
- public:
-  explicit EvalMode(nn::Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
-  ~EvalMode() { m_.train(was_training_); }
-
- private:
-  nn::Module& m_;
-  bool was_training_;
-};
-
-// A batch as the model reads it: the text features, plus the visits' code ids
-// when the model has a code table.
-VisitInputs batch_inputs(const NlammrData& data, const std::vector<int64_t>& ids, const NlammrConfig& config) {
-  VisitInputs in = data.text->visits(data.index, ids, config.max_visit_num);
-  if (config.use_code_embeddings) attach_cohort_codes(in, data.cohort, data.index, ids, config);
-  return in;
-}
-}  // namespace
 
 namespace {
 std::vector<std::vector<double>> predict_visits_here(const NlammrModel& model, const NlammrData& data,
@@ -79,7 +58,7 @@ namespace {
 std::vector<std::vector<double>> predict_visits_here(const NlammrModel& model_in, const NlammrData& data,
                                                      const std::vector<int64_t>& ids, int64_t batch_size) {
   auto& model = const_cast<NlammrModel&>(model_in);  // mode switch only; parameters untouched
-  EvalMode eval(model);
+  nn::EvalModeGuard eval_mode(model);
   NoGradGuard no_grad;
   Tensor medications = model.medication_latent(data.text->classes(), data.molecules);
   std::vector<std::vector<double>> out;
@@ -88,7 +67,7 @@ std::vector<std::vector<double>> predict_visits_here(const NlammrModel& model_in
   for (size_t start = 0; start < ids.size(); start += static_cast<size_t>(batch_size)) {
     std::vector<int64_t> chunk(ids.begin() + static_cast<int64_t>(start),
                                ids.begin() + static_cast<int64_t>(std::min(ids.size(), start + batch_size)));
-    VisitInputs in = batch_inputs(data, chunk, model.config());
+    VisitInputs in = visit_batch(data, chunk, model.config());
     Tensor probs = sigmoid(NlammrModel::scores(model.patient_latent(in), medications));
     std::vector<double> flat = probs.to(Device::cpu()).to(DType::Float64).to_vector<double>();
     for (size_t i = 0; i < chunk.size(); ++i) out.emplace_back(flat.begin() + i * m, flat.begin() + (i + 1) * m);
@@ -200,7 +179,7 @@ LossTerms Trainer::train_step(const std::vector<int64_t>& batch_ids) {
     // those of these rows in the whole batch.
     std::optional<RowShardGuard> shard;
     if (ranks > 1) shard.emplace(*dropout_gen_, share.begin, share.size(), batch_ids.size());
-    patients = model_->patient_latent(batch_inputs(data_, ids, model_config_));
+    patients = model_->patient_latent(visit_batch(data_, ids, model_config_));
   }
   LossTerms terms = nlammr_loss(NlammrModel::scores(patients, medications), targets, model_config_, data_.ddi);
   optimizer_->zero_grad();
