@@ -1,27 +1,24 @@
 // The scalar math of every elementwise op, its derivative and every binary
-// op: the readable definition of each op.
+// op: the one definition of each op, compiled by both backends.
 //
-// kernels/cuda/elementwise.cu compiles this header for the device
-// (NLAMMR_MATH_FN is __host__ __device__ there) and computes every op from
-// it. kernels/cpu/elementwise.cpp computes most ops from it too, but gives its
-// hottest ones loops of their own so that they vectorise: ReLU, Scale and
-// AddScalar (the same formulas without the switch), Add, Sub and Mul on
-// packed operands or against a broadcast scalar, and GELU (erf) forward and
-// backward, which use the branch-free float cpu::fast_erf and cpu::fast_exp
-// of vector_math.h in place of std::erf and std::exp. The CPU's float32 GELU
-// therefore agrees with the formula here to the accuracy of those functions,
-// not bit for bit (float64 keeps std::erf and std::exp: the same bits).
+// kernels/cuda/elementwise.cu computes every op from unary(),
+// unary_derivative() and binary() below. kernels/cpu/elementwise.cpp calls
+// them too, but gives its hottest ops loops without the switch, so that they
+// vectorise: ReLU, Scale, AddScalar, and Add, Sub and Mul on packed operands
+// or against a broadcast scalar, the same arithmetic written inline; and GELU
+// (erf) forward and backward, which call gelu_erf() and gelu_erf_derivative()
+// below with the CPU's branch-free float erf and exp (cpu::FastMath of
+// kernels/cpu/vector_math.h) in place of std::erf and std::exp. The CPU's
+// float32 GELU therefore agrees with the CUDA one to the accuracy of those
+// functions, not bit for bit (float64 keeps std::erf and std::exp: the same
+// bits). The ReLU derivative on the CPU is x > 0 ? gy : 0, not gy * 1 or
+// gy * 0: the two differ only where gy is infinite or NaN.
 #pragma once
 
 #include <cmath>
 
 #include "engine/backend.h"
-
-#if defined(__CUDACC__)
-#define NLAMMR_MATH_FN __host__ __device__ __forceinline__
-#else
-#define NLAMMR_MATH_FN inline
-#endif
+#include "kernels/common/host_device.h"
 
 namespace nlammr::math {
 
@@ -30,8 +27,33 @@ constexpr double kSqrt2OverPi = 0.7978845608028654;   // sqrt(2 / pi)
 constexpr double kInvSqrt2Pi = 0.3989422804014327;    // 1 / sqrt(2 pi)
 constexpr double kGeluTanhCoeff = 0.044715;
 
+// The library's erf and exp, for gelu_erf() and gelu_erf_derivative(); a
+// backend may pass faster ones of its own with the same two members.
+struct LibraryMath {
+  template <typename T>
+  NLAMMR_HOST_DEVICE static T erf(T x) {
+    return std::erf(x);
+  }
+  template <typename T>
+  NLAMMR_HOST_DEVICE static T exp(T x) {
+    return std::exp(x);
+  }
+};
+
+// GELU with erf (BERT's activation): x Phi(x), Phi the normal CDF.
+template <typename Fns = LibraryMath, typename T>
+NLAMMR_HOST_DEVICE T gelu_erf(T x) {
+  return T(0.5) * x * (T(1) + Fns::erf(x / T(kSqrt2)));
+}
+
+// d gelu_erf / dx = Phi(x) + x phi(x).
+template <typename Fns = LibraryMath, typename T>
+NLAMMR_HOST_DEVICE T gelu_erf_derivative(T x) {
+  return T(0.5) * (T(1) + Fns::erf(x / T(kSqrt2))) + x * T(kInvSqrt2Pi) * Fns::exp(T(-0.5) * x * x);
+}
+
 template <typename T>
-NLAMMR_MATH_FN T unary(UnaryOp op, T x, T alpha) {
+NLAMMR_HOST_DEVICE T unary(UnaryOp op, T x, T alpha) {
   switch (op) {
     case UnaryOp::Neg: return -x;
     case UnaryOp::Exp: return std::exp(x);
@@ -39,7 +61,7 @@ NLAMMR_MATH_FN T unary(UnaryOp op, T x, T alpha) {
     case UnaryOp::Sqrt: return std::sqrt(x);
     case UnaryOp::Abs: return std::fabs(x);
     case UnaryOp::Relu: return x > T(0) ? x : T(0);
-    case UnaryOp::GeluErf: return T(0.5) * x * (T(1) + std::erf(x / T(kSqrt2)));
+    case UnaryOp::GeluErf: return gelu_erf(x);
     case UnaryOp::GeluTanh: {
       const T inner = T(kSqrt2OverPi) * (x + T(kGeluTanhCoeff) * x * x * x);
       return T(0.5) * x * (T(1) + std::tanh(inner));
@@ -55,7 +77,7 @@ NLAMMR_MATH_FN T unary(UnaryOp op, T x, T alpha) {
 
 // d f(x) / dx, given x and y = f(x) (whichever is cheaper to use).
 template <typename T>
-NLAMMR_MATH_FN T unary_derivative(UnaryOp op, T x, T y, T alpha) {
+NLAMMR_HOST_DEVICE T unary_derivative(UnaryOp op, T x, T y, T alpha) {
   switch (op) {
     case UnaryOp::Neg: return T(-1);
     case UnaryOp::Exp: return y;
@@ -63,8 +85,7 @@ NLAMMR_MATH_FN T unary_derivative(UnaryOp op, T x, T y, T alpha) {
     case UnaryOp::Sqrt: return T(0.5) / y;
     case UnaryOp::Abs: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
     case UnaryOp::Relu: return x > T(0) ? T(1) : T(0);
-    case UnaryOp::GeluErf:
-      return T(0.5) * (T(1) + std::erf(x / T(kSqrt2))) + x * T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
+    case UnaryOp::GeluErf: return gelu_erf_derivative(x);
     case UnaryOp::GeluTanh: {
       const T inner = T(kSqrt2OverPi) * (x + T(kGeluTanhCoeff) * x * x * x);
       const T t = std::tanh(inner);
@@ -81,7 +102,7 @@ NLAMMR_MATH_FN T unary_derivative(UnaryOp op, T x, T y, T alpha) {
 }
 
 template <typename T>
-NLAMMR_MATH_FN T binary(BinaryOp op, T a, T b) {
+NLAMMR_HOST_DEVICE T binary(BinaryOp op, T a, T b) {
   switch (op) {
     case BinaryOp::Add: return a + b;
     case BinaryOp::Sub: return a - b;
