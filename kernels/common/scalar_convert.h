@@ -1,8 +1,10 @@
-// Element conversions for the CUDA copy kernels, bit for bit the CPU's
-// (engine/dtype.cpp for float16/bfloat16, kernels/cpu/copy_fill.cpp for the
-// rest): a value of one dtype becomes a double, and a double becomes a value
-// of another, with the same rounding and the same saturation of integers.
-// Usable on the host too, where the unit tests compare them with the CPU's.
+// Element conversions between dtypes, written once for both backends: the
+// float16 and bfloat16 encodings (round to nearest even on the way down,
+// NaN kept quiet) and the saturating conversion of a double to an integer.
+// engine/dtype.h's half_to_float, float_to_half, bfloat16_to_float and
+// float_to_bfloat16 (checkpoints, the CPU copy kernel) are these functions,
+// and the CUDA copy kernels (kernels/cuda/copy_fill.cu) call them on the
+// device, so a conversion gives the same bits on every backend.
 #pragma once
 
 #include <cmath>
@@ -11,7 +13,7 @@
 
 #include "kernels/common/host_device.h"
 
-namespace nlammr::cuda {
+namespace nlammr::convert {
 
 NLAMMR_HOST_DEVICE uint32_t float_bits(float f) {
   uint32_t u;
@@ -68,7 +70,7 @@ NLAMMR_HOST_DEVICE uint16_t float_to_bfloat16_bits(float f) {
 }
 
 // Casting NaN or an out-of-range double to an integer is undefined; clamp so
-// that a bad value gives a defined (if meaningless) integer, as the CPU does.
+// that a bad value gives a defined (if meaningless) integer (NaN gives 0).
 template <typename I>
 NLAMMR_HOST_DEVICE I saturate_to(double v, double lowest, double highest, I lowest_i, I highest_i) {
   if (!(v == v)) return I(0);
@@ -85,4 +87,4 @@ NLAMMR_HOST_DEVICE int64_t double_to_int64(double v) {
 }
 NLAMMR_HOST_DEVICE uint8_t double_to_uint8(double v) { return saturate_to<uint8_t>(v, 0.0, 255.0, 0, 255); }
 
-}  // namespace nlammr::cuda
+}  // namespace nlammr::convert
