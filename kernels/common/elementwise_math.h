@@ -2,17 +2,17 @@
 // op: the one definition of each op, compiled by both backends.
 //
 // kernels/cuda/elementwise.cu computes every op from unary(),
-// unary_derivative() and binary() below. kernels/cpu/elementwise.cpp calls
+// unary_backward() and binary() below. kernels/cpu/elementwise.cpp calls
 // them too, but gives its hottest ops loops without the switch, so that they
-// vectorise: ReLU, Scale, AddScalar, and Add, Sub and Mul on packed operands
-// or against a broadcast scalar, the same arithmetic written inline; and GELU
-// (erf) forward and backward, which call gelu_erf() and gelu_erf_derivative()
-// below with the CPU's branch-free float erf and exp (cpu::FastMath of
-// kernels/cpu/vector_math.h) in place of std::erf and std::exp. The CPU's
-// float32 GELU therefore agrees with the CUDA one to the accuracy of those
-// functions, not bit for bit (float64 keeps std::erf and std::exp: the same
-// bits). The ReLU derivative on the CPU is x > 0 ? gy : 0, not gy * 1 or
-// gy * 0: the two differ only where gy is infinite or NaN.
+// vectorise: ReLU (relu(), relu_backward()), Scale, AddScalar, and Add, Sub
+// and Mul on packed operands or against a broadcast scalar (the same one-line
+// arithmetic written inline); and GELU (erf) forward and backward, which call
+// gelu_erf() and gelu_erf_derivative() below with the CPU's branch-free float
+// erf and exp (cpu::FastMath of kernels/cpu/vector_math.h) in place of
+// std::erf and std::exp. The CPU's float32 GELU therefore agrees with the
+// CUDA one to the accuracy of those functions, not bit for bit (float64
+// keeps std::erf and std::exp: the same bits). The GIN's fused message
+// passing (kernels/*/message_passing.*) uses relu() and relu_backward() too.
 #pragma once
 
 #include <cmath>
@@ -40,6 +40,19 @@ struct LibraryMath {
   }
 };
 
+// ReLU, and its backward as a selection: the incoming gradient where the
+// input was positive, else 0 (not gy * 0, which would let an infinite or
+// NaN gradient through where the unit was off).
+template <typename T>
+NLAMMR_HOST_DEVICE T relu(T x) {
+  return x > T(0) ? x : T(0);
+}
+
+template <typename T>
+NLAMMR_HOST_DEVICE T relu_backward(T x, T gy) {
+  return x > T(0) ? gy : T(0);
+}
+
 // GELU with erf (BERT's activation): x Phi(x), Phi the normal CDF.
 template <typename Fns = LibraryMath, typename T>
 NLAMMR_HOST_DEVICE T gelu_erf(T x) {
@@ -60,7 +73,7 @@ NLAMMR_HOST_DEVICE T unary(UnaryOp op, T x, T alpha) {
     case UnaryOp::Log: return std::log(x);
     case UnaryOp::Sqrt: return std::sqrt(x);
     case UnaryOp::Abs: return std::fabs(x);
-    case UnaryOp::Relu: return x > T(0) ? x : T(0);
+    case UnaryOp::Relu: return relu(x);
     case UnaryOp::GeluErf: return gelu_erf(x);
     case UnaryOp::GeluTanh: {
       const T inner = T(kSqrt2OverPi) * (x + T(kGeluTanhCoeff) * x * x * x);
@@ -99,6 +112,12 @@ NLAMMR_HOST_DEVICE T unary_derivative(UnaryOp op, T x, T y, T alpha) {
     case UnaryOp::PowScalar: return alpha * std::pow(x, alpha - T(1));
   }
   return T(0);
+}
+
+// The gradient of the input: gy * f'(x), except ReLU's selection above.
+template <typename T>
+NLAMMR_HOST_DEVICE T unary_backward(UnaryOp op, T x, T y, T gy, T alpha) {
+  return op == UnaryOp::Relu ? relu_backward(x, gy) : gy * unary_derivative(op, x, y, alpha);
 }
 
 template <typename T>

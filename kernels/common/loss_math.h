@@ -22,6 +22,12 @@ NLAMMR_HOST_DEVICE double bce_with_logits_grad(double x, double t, double n) {
   return (1.0 / (1.0 + std::exp(-x)) - t) / n;
 }
 
+// The multi-label margin of a target class's score over another class's,
+// 1 - (x_target - x_other); the loss takes it where it is positive.
+NLAMMR_HOST_DEVICE double multilabel_margin(double x_target, double x_other) {
+  return 1.0 - (x_target - x_other);
+}
+
 // d/dz of logsumexp(z) - mean of z over the line's positives, at an element
 // z of the line: softmax(z) - 1 / positives where it is a positive, else
 // softmax(z). Cross-entropy is the case of one positive (the target class);

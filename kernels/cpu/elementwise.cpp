@@ -30,7 +30,7 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alph
     using T = decltype(tag);
     const T a = static_cast<T>(alpha);
     switch (op) {  // the hottest ops get a loop without the switch inside
-      case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return v > T(0) ? v : T(0); }); break;
+      case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return math::relu(v); }); break;
       case UnaryOp::Scale: unary_loop<T>(x, y, [a](T v) { return a * v; }); break;
       case UnaryOp::AddScalar: unary_loop<T>(x, y, [a](T v) { return v + a; }); break;
       case UnaryOp::GeluErf: unary_loop<T>(x, y, [](T v) { return math::gelu_erf<cpu::FastMath>(v); }); break;
@@ -56,13 +56,13 @@ void CpuBackend::unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, co
       for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::gelu_erf_derivative<cpu::FastMath>(xp[i]);
       return;
     }
-    if (op == UnaryOp::Relu) {  // the same x > 0 ? gy : 0 as math::unary_derivative's 1/0 factor
+    if (op == UnaryOp::Relu) {
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) gxp[i] = xp[i] > T(0) ? gyp[i] : T(0);
+      for (int64_t i = 0; i < n; ++i) gxp[i] = math::relu_backward(xp[i], gyp[i]);
       return;
     }
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::unary_derivative(op, xp[i], yp[i], a);
+    for (int64_t i = 0; i < n; ++i) gxp[i] = math::unary_backward(op, xp[i], yp[i], gyp[i], a);
   });
 }
 

@@ -70,7 +70,7 @@ void CpuBackend::multilabel_margin(const Tensor& input, const Tensor& target, co
         const int64_t cj = tr[j];
         for (int64_t i = 0; i < classes; ++i) {
           if (is_target[i]) continue;
-          const double margin = 1.0 - (static_cast<double>(xr[cj]) - xr[i]);
+          const double margin = math::multilabel_margin(xr[cj], xr[i]);
           if (margin > 0) {
             total += margin;
             if (g) {

@@ -27,7 +27,7 @@ template <typename T>
 __global__ void unary_backward_kernel(UnaryOp op, int64_t n, const T* x, const T* y, const T* gy, T* gx,
                                       T alpha) {
   for (int64_t i = first_index(); i < n; i += grid_stride())
-    gx[i] = gy[i] * math::unary_derivative(op, x[i], y[i], alpha);
+    gx[i] = math::unary_backward(op, x[i], y[i], gy[i], alpha);
 }
 
 template <typename T>

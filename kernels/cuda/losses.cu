@@ -151,7 +151,7 @@ __global__ void multilabel_margin_kernel(const T* x, const int64_t* target, int6
       } else {
         // A non-target class gains `inv` for every listed target it comes within 1 of.
         for (int64_t j = 0; j < count; ++j) {
-          const double margin = 1.0 - (static_cast<double>(xr[tr[j]]) - xr[i]);
+          const double margin = math::multilabel_margin(xr[tr[j]], xr[i]);
           if (margin > 0.0) loss += margin, grad += step;
         }
       }
