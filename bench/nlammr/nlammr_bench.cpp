@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
     TextBank bank = random_bank(cohort, text_dim);
     const NlammrData data(std::move(cohort), bank, Device::cpu());
     TrainConfig train;  // the official defaults: batch 8, lr 5e-4 x 0.1, weight decay 1e-5
-    Trainer trainer(data, NlammrConfig{}, train, nlohmann::json::object());
+    Trainer trainer(data, NlammrConfig{}, train);
     const std::vector<int64_t> order = epoch_order(data.index.visits_of(data.split.train), train.seed, 1);
     const int64_t epoch_steps = static_cast<int64_t>(order.size()) / train.batch_size;
     if (!layout_out.empty()) {

@@ -46,8 +46,12 @@ PlmSettings PlmSettings::of(const TextEncoder& encoder) {
 }
 
 nlohmann::json RunInfo::to_json() const {
-  return {{"data_dir", data_dir}, {"plm", plm.to_json()},      {"model_config", model.to_json()},
-          {"train_config", train.to_json()}, {"device", device}, {"lenient", lenient}};
+  nlohmann::json j = {{"data_dir", data_dir}, {"plm", plm.to_json()},      {"model_config", model.to_json()},
+                      {"train_config", train.to_json()}, {"device", device}, {"lenient", lenient}};
+  if (!command.empty()) j["command"] = command;
+  if (!commit.empty()) j["commit"] = commit;
+  if (!working_dir.empty()) j["working_dir"] = working_dir;
+  return j;
 }
 
 RunInfo RunInfo::from_json(const nlohmann::json& j, const std::string& source) {
@@ -67,6 +71,12 @@ RunInfo RunInfo::from_json(const nlohmann::json& j, const std::string& source) {
     r.device = j.value("device", "cpu");
     field = "lenient";
     r.lenient = j.value("lenient", false);
+    const std::pair<const char*, std::string*> provenance[] = {
+        {"command", &r.command}, {"commit", &r.commit}, {"working_dir", &r.working_dir}};
+    for (const auto& entry : provenance) {
+      field = entry.first;
+      *entry.second = j.value(entry.first, std::string());
+    }
     return r;
   } catch (const nlohmann::json::exception&) {
     throw std::runtime_error(source + ": field '" + field + "' is missing or malformed");
@@ -97,6 +107,10 @@ RunInfo read_run_info(const std::string& run_dir) {
     throw std::runtime_error(path + ": not valid JSON: " + e.what());
   }
   return RunInfo::from_json(j, path);
+}
+
+void write_run_info(const std::string& run_dir, const RunInfo& info) {
+  write_file_atomic((std::filesystem::path(run_dir) / "run.json").string(), info.to_json().dump(2) + "\n");
 }
 
 std::unique_ptr<TextEncoder> open_run_encoder(const PlmSettings& plm, const std::string& cache_dir) {

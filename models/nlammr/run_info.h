@@ -38,6 +38,9 @@ struct RunInfo {
   TrainConfig train;
   std::string device = "cpu";
   bool lenient = false;  // cohort read leniently
+  // What produced the run, for the report ("" when not recorded: runs made
+  // before these fields, or by code that is not the CLI).
+  std::string command, commit, working_dir;
 
   nlohmann::json to_json() const;
   static RunInfo from_json(const nlohmann::json& j, const std::string& source);
@@ -45,6 +48,8 @@ struct RunInfo {
 
 // Reads <run_dir>/run.json; errors name the file.
 RunInfo read_run_info(const std::string& run_dir);
+// Writes <run_dir>/run.json atomically.
+void write_run_info(const std::string& run_dir, const RunInfo& info);
 
 // The first key whose value differs between two JSON objects ("" if none),
 // for messages about a run.json edited apart from its checkpoint.

@@ -83,8 +83,7 @@ TrainConfig parity_training() {
 
 // A trainer whose model holds the configuration's fixture weights.
 std::unique_ptr<Trainer> parity_trainer(const std::string& name, DType dtype) {
-  auto trainer = std::make_unique<Trainer>(parity_data(dtype), parity_config(name), parity_training(),
-                                           nlohmann::json::object());
+  auto trainer = std::make_unique<Trainer>(parity_data(dtype), parity_config(name), parity_training());
   const TensorMap& weights = parity_file(name + "_weights");
   trainer->model().load_state_dict(std::map<std::string, Tensor>(weights.begin(), weights.end()));
   return trainer;

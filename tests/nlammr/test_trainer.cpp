@@ -38,7 +38,7 @@ TEST_CASE("training writes metrics, best and last checkpoints") {
   ScratchDir dir("trainer");
   NlammrData data(nlammr::testing::tiny_training_cohort(), nlammr::testing::hashing_encoder(), "concat",
                   Device::cpu());
-  Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {{"data", "tiny"}});
+  Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
   TrainOptions options;
   options.run_dir = dir.path();
   TrainSummary summary = trainer.run(options);
@@ -48,7 +48,7 @@ TEST_CASE("training writes metrics, best and last checkpoints") {
   CHECK(std::filesystem::exists(dir.file("best.safetensors")));
   CHECK(load_checkpoint(dir.file("last.safetensors")).meta.at("state").at("next_epoch") == 3);
   // A second run into the same directory without --resume is refused.
-  Trainer again(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+  Trainer again(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
   CHECK_THROWS_WITH_AS(again.run(options), doctest::Contains("already holds a training run"), std::runtime_error);
 }
 
@@ -57,20 +57,20 @@ TEST_CASE("an interrupted run resumes to the same bits as an uninterrupted one")
                   Device::cpu());
   ScratchDir full("resume_full"), cut("resume_cut");
   {
-    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
     TrainOptions options;
     options.run_dir = full.path();
     trainer.run(options);
   }
   {
-    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
     TrainOptions options;
     options.run_dir = cut.path();
     options.stop_after_steps = 5;  // mid epoch 1: 16 training patients, 40 visits, 10 steps an epoch
     CHECK(trainer.run(options).interrupted);
   }
   {
-    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
     TrainOptions options;
     options.run_dir = cut.path();
     options.resume = true;
@@ -95,7 +95,7 @@ TEST_CASE("a resume over a metrics line without an integer epoch names the file 
   options.run_dir = dir.path();
   options.stop_after_steps = 12;  // into epoch 2: metrics.jsonl holds epoch 1
   {
-    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
     CHECK(trainer.run(options).interrupted);
   }
   const std::vector<std::string> lines = read_lines(dir.file("metrics.jsonl"));
@@ -103,7 +103,7 @@ TEST_CASE("a resume over a metrics line without an integer epoch names the file 
   for (const std::string& bad : {std::string("{\"train\": {}}"), std::string("{\"epoch\": \"one\"}"), std::string("[1]")}) {
     INFO(bad);
     std::ofstream(dir.file("metrics.jsonl")) << bad << "\n";
-    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+    Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
     options.resume = true;
     options.stop_after_steps = 0;
     CHECK_THROWS_WITH_AS(trainer.run(options), doctest::Contains("metrics.jsonl:1: a metrics line needs an integer \"epoch\""),

@@ -26,7 +26,7 @@ std::map<std::string, std::map<int64_t, std::vector<float>>> scalars_of(const st
 }
 
 void train(const NlammrData& data, const std::string& dir, bool resume, int64_t stop_after) {
-  Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training(), {});
+  Trainer trainer(data, nlammr::testing::small_test_model(), nlammr::testing::short_test_training());
   TrainOptions options;
   options.run_dir = dir;
   options.resume = resume;

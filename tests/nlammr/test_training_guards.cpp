@@ -47,7 +47,7 @@ std::string error_of_run(Trainer& trainer, const TrainOptions& options) {
 TEST_CASE("a NaN loss stops training at its step and writes no checkpoint") {
   ScratchDir dir("nan_loss");
   NlammrData data(testing::tiny_training_cohort(), poisoned_encoder(), "concat", Device::cpu());
-  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch(), {{"data", "tiny"}});
+  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch());
   TrainOptions options;
   options.run_dir = dir.path();
   options.checkpoint_every = 1;
@@ -61,7 +61,7 @@ TEST_CASE("a NaN loss stops training at its step and writes no checkpoint") {
 TEST_CASE("resuming from a checkpoint without a training state names the file and the field") {
   ScratchDir dir("resume_meta");
   NlammrData data(testing::tiny_training_cohort(), testing::hashing_encoder(), "concat", Device::cpu());
-  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch(), {{"data", "tiny"}});
+  Trainer trainer(data, nlammr::testing::small_test_model(), one_epoch());
   TrainOptions options;
   options.run_dir = dir.path();
   trainer.run(options);

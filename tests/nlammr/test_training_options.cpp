@@ -37,7 +37,7 @@ TEST_CASE("the learning rate decays by lr_decay every epoch and the metrics reco
                   Device::cpu());
   TrainConfig train;
   train.epochs = 3, train.batch_size = 4, train.lr = 4e-3, train.lr_scale = 0.5, train.lr_decay = 0.5;
-  Trainer trainer(data, small_model(), train, nlohmann::json::object());
+  Trainer trainer(data, small_model(), train);
   TrainOptions options;
   options.run_dir = dir.path();
   trainer.run(options);

@@ -91,7 +91,7 @@ TEST_CASE("code embeddings start as the text-only model and training moves only 
   TrainConfig train;
   train.batch_size = 3;
   train.lr_scale = 1.0;
-  Trainer trainer(data, small_model(true), train, nlohmann::json::object());
+  Trainer trainer(data, small_model(true), train);
   trainer.train_step(ids);
   const Tensor table = trainer.model().state_dict().at("code_table.weight");
   std::vector<bool> seen(13, false);

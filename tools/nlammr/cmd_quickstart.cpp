@@ -45,7 +45,7 @@ bool run_finished(const std::string& run_dir, int64_t epochs) {
 
 void show_example(const std::string& run_dir, const EncoderArgs& encoder_args) {
   LoadedRun run = load_run(run_dir, "best", encoder_args);
-  const NlammrData& data = *run.data;
+  const NlammrData& data = run.data();
   // The first test patient with at least two visits: recommend for the last.
   for (size_t p : data.split.test) {
     const Patient& patient = data.cohort.patients[p];

@@ -122,10 +122,10 @@ void run_recommend(const RecommendArgs& a) {
   Tensor class_text;
   {
     NoGradGuard no_grad;
-    class_text = run.data->text->classes();
+    class_text = run.data().text->classes();
   }
   Recommendation rec =
-      recommend(*run.model, run.data->cohort, run.data->molecules, class_text, run.encode, query, a.threshold,
+      recommend(*run.model, run.data().cohort, run.data().molecules, class_text, run.encode, query, a.threshold,
                 a.explain);
   if (a.json) {
     std::printf("%s\n", rec.to_json().dump(2).c_str());

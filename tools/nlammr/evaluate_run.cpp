@@ -15,7 +15,7 @@ namespace nlammr::cli {
 RunEvaluation evaluate_loaded_run(const LoadedRun& run, const EvalRequest& req, dist::Communicator& comm) {
   if (req.split != "test" && req.split != "validation")
     throw std::runtime_error("--split must be 'test' or 'validation', not '" + req.split + "'");
-  const NlammrData& data = *run.data;
+  const NlammrData& data = run.data();
   RunEvaluation out;
   const std::vector<size_t>& patients = req.split == "test" ? data.split.test : data.split.validation;
   out.patients = patients;
@@ -58,7 +58,7 @@ nlohmann::json evaluate_run(const EvalRequest& req) {
   const std::vector<EvaluationRow>& rows = evaluated.rows;
 
   if (!comm.is_root()) return {};
-  const CohortSummary cohort_summary = summarize_cohort(run.data->cohort, patients);
+  const CohortSummary cohort_summary = summarize_cohort(run.data().cohort, patients);
   std::printf("%s\n", cohort_summary.describe().c_str());
   std::printf("%s split: %zu patients; %zu rounds x %.0f%% of patients (seed %u), averaging %s, threshold %.2f\n",
               req.split.c_str(), patients.size(), req.bootstrap.rounds, req.bootstrap.fraction * 100,

@@ -86,7 +86,7 @@ ReportData gather_report(const ReportRequest& req) {
 
   LoadedRun run = load_run(req.run_dir, "best", req.encoder);
   d.selected_epoch = run.checkpoint_meta.value("epoch", int64_t{0});
-  const NlammrData& data = *run.data;
+  const NlammrData& data = run.data();
   const Cohort& cohort = data.cohort;
   EvalRequest eval;
   eval.run_dir = req.run_dir;
@@ -118,7 +118,7 @@ ReportData gather_report(const ReportRequest& req) {
     }
   }
   if (!chosen && !req.patient.empty())
-    throw std::runtime_error("--patient " + req.patient + ": no test patient of " + run.info.data_dir +
+    throw std::runtime_error("--patient " + req.patient + ": no test patient of " + run.info().data_dir +
                              " has this id");
   if (!chosen && !data.split.test.empty()) chosen = &cohort.patients[data.split.test.front()];
   if (chosen) {

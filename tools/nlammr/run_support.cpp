@@ -1,13 +1,9 @@
 #include "tools/nlammr/run_support.h"
 
 #include <cstdio>
-#include <filesystem>
 
 #include "dist/launcher_env.h"
 #include "engine/backend.h"
-#include "engine/autograd.h"
-#include "io/checkpoint.h"
-#include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/progress_bar.h"
 
 namespace nlammr::cli {
@@ -53,18 +49,13 @@ EncodeTextsFn encode_with_progress(TextEncoder& encoder, dist::Communicator& com
   };
 }
 
-Cohort read_cohort_reporting(const std::string& dir, bool lenient) {
-  CohortReadOptions options;
-  options.strict = !lenient;
-  CohortReadReport report;
-  Cohort cohort = read_cohort(dir, options, &report);
+void print_cohort_report(const CohortReadReport& report) {
   for (const auto& [kind, codes] : report.unknown_codes) {
     size_t total = 0;
     for (const auto& [code, n] : codes) total += n;
     std::fprintf(stderr, "warning: %s: %zu distinct codes, %zu occurrences\n", kind.c_str(), codes.size(), total);
   }
   for (const std::string& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  return cohort;
 }
 
 Device parse_device_checked(const std::string& text) {
@@ -86,50 +77,14 @@ Device parse_device_for_rank(const std::string& text, dist::Communicator& comm) 
 
 LoadedRun load_run(const std::string& run_dir, const std::string& which, const EncoderArgs& encoder_args,
                    dist::Communicator& comm) {
-  if (which != "best" && which != "last")
-    throw std::runtime_error("--checkpoint must be 'best' or 'last', not '" + which + "'");
-  LoadedRun run;
-  run.info = read_run_info(run_dir);
-  const std::string path = (std::filesystem::path(run_dir) / (which + ".safetensors")).string();
-  if (!std::filesystem::exists(path))
-    throw std::runtime_error(path + ": no " + which + " checkpoint yet (has training finished an epoch?)");
-  Checkpoint ck = load_checkpoint(path);
-  if (!ck.meta.is_object() || !ck.meta.contains("model_config"))
-    throw std::runtime_error(path + ": checkpoint metadata lacks 'model_config'");
-  const std::string edited = first_differing_key(run.info.model.to_json(), ck.meta["model_config"]);
-  if (!edited.empty()) {
-    throw std::runtime_error((std::filesystem::path(run_dir) / "run.json").string() + ": model_config." + edited +
-                             " is " + run.info.model.to_json().value(edited, nlohmann::json()).dump() + " but " +
-                             path + " was trained with " + ck.meta["model_config"].value(edited, nlohmann::json()).dump() +
-                             " (run.json was edited apart from its checkpoint)");
-  }
-  run.checkpoint_meta = ck.meta;
-  run.encoder = open_run_encoder(run.info.plm, cache_dir_of(encoder_args));
-  Cohort cohort = read_cohort_reporting(run.info.data_dir, run.info.lenient);
-  const Device device = parse_device_for_rank(run.info.device, comm);
-  run.data = std::make_unique<NlammrData>(std::move(cohort), device);
-  Generator init(0);
-  run.model = std::make_shared<NlammrModel>(run.info.model, init, std::make_shared<Generator>(0));
-  run.model->to(device);
-  if (run.info.train.finetune_plm) {
-    // The fine-tuned language model's weights are in the checkpoint ("plm.*").
-    std::shared_ptr<BertModel> plm = load_bert_model(run.info.plm.model_dir);
-    plm->to(device);
-    run.model->attach_plm(plm);
-    run.data->use_fine_tuned_texts(plm, run.encoder->tokenizer(), run.encoder->options());
-    auto live = std::static_pointer_cast<FineTunedTextFeatures>(run.data->text);
-    run.encode = [live](const std::vector<std::string>& texts) {
-      NoGradGuard no_grad;
-      return live->encode(texts);
-    };
-  } else {
-    run.data->use_frozen_texts(encode_with_progress(*run.encoder, comm), run.info.model.visit_text);
-    TextEncoder* encoder = run.encoder.get();
-    run.encode = [encoder](const std::vector<std::string>& texts) { return encoder->encode_texts(texts); };
-  }
-  run.model->load_state_dict(ck.model);
-  run.model->eval();
-  return run;
+  Run run = Run::open(run_dir, cache_dir_of(encoder_args));
+  Checkpoint checkpoint = run.read_checkpoint(which);  // before any text is encoded
+  const Device device = parse_device_for_rank(run.info().device, comm);
+  run.prepare_data(device, encode_with_progress(run.encoder(), comm));
+  print_cohort_report(run.cohort_report());
+  TrainedModel trained = run.load_trained(std::move(checkpoint));
+  EncodeTextsFn encode = run.query_encoder();
+  return LoadedRun{std::move(run), std::move(trained.model), std::move(trained.checkpoint_meta), std::move(encode)};
 }
 
 }  // namespace nlammr::cli

@@ -1,6 +1,7 @@
-// Shared plumbing of the train, eval, recommend and quickstart commands:
-// opening the text encoder with a progress bar, building the training data,
-// and reloading a trained run.
+// What the train, eval, recommend, report and quickstart commands share on
+// top of models/nlammr/run.h: the encoder flags, a progress bar around
+// encoding, printing what reading the cohort reported, the --device flag, and
+// a trained run opened through Run.
 #pragma once
 
 #include <memory>
@@ -12,7 +13,7 @@
 #include "models/bert/text_encoder.h"
 #include "models/nlammr/inputs/nlammr_data.h"
 #include "models/nlammr/model/nlammr_model.h"
-#include "models/nlammr/run_info.h"
+#include "models/nlammr/run.h"
 
 namespace nlammr::cli {
 
@@ -35,18 +36,21 @@ EncodeTextsFn encode_with_progress(TextEncoder& encoder, dist::Communicator& com
 // Spreads the encoder's work over the ranks of `comm` (nothing with one).
 void spread_encoder(TextEncoder& encoder, dist::Communicator& comm);
 
-Cohort read_cohort_reporting(const std::string& dir, bool lenient);
+
+// Prints what reading a cohort reported (unknown codes, warnings) on stderr.
+void print_cohort_report(const CohortReadReport& report);
 
 // A trained run, ready to evaluate or recommend.
 struct LoadedRun {
-  RunInfo info;
-  std::unique_ptr<TextEncoder> encoder;
-  std::unique_ptr<NlammrData> data;
-  std::shared_ptr<NlammrModel> model;
+  Run run;
+  std::shared_ptr<NlammrModel> model;  // the checkpoint's weights, eval mode
   nlohmann::json checkpoint_meta;
   // Texts -> vectors as this run's model reads them: the cached encoder, or
   // the run's own fine-tuned language model.
   EncodeTextsFn encode;
+
+  const RunInfo& info() const { return run.info(); }
+  const NlammrData& data() const { return run.data(); }
 };
 
 // `which`: "best" or "last".

@@ -7,7 +7,6 @@
 
 #include "dist/communicator.h"
 #include "dist/device_reducer.h"
-#include "models/bert/bert_checkpoint.h"
 #include "tools/nlammr/invocation.h"
 #include "tools/nlammr/progress_bar.h"
 
@@ -25,73 +24,71 @@ void print_epoch(const nlohmann::json& line) {
   std::fflush(stdout);
 }
 
+// The run to train: a new one described by the request, or the one in
+// --out as its run.json describes it (--resume; only --epochs may extend it).
+Run open_or_create(const TrainRequest& req) {
+  if (req.resume) {
+    Run run = Run::open(req.out_dir, cache_dir_of(req.encoder));
+    if (req.resume_epochs > 0) run.info().train.epochs = req.resume_epochs;
+    return run;
+  }
+  std::unique_ptr<TextEncoder> encoder = open_encoder(req.encoder);
+  RunInfo info;
+  info.data_dir = req.data_dir;
+  info.device = req.device;
+  info.lenient = req.lenient;
+  info.model = req.model;
+  info.train = req.train;
+  info.plm = PlmSettings::of(*encoder);
+  // The cache and batch are recorded: a resume reads the same vectors.
+  info.plm.cache_recorded = true;
+  const std::string cache = cache_dir_of(req.encoder);
+  info.plm.cache_dir = cache.empty() ? "" : std::filesystem::absolute(cache).string();
+  info.plm.encode_batch = req.encoder.batch;
+  // What produced the run, for the report.
+  info.command = invocation();
+  info.commit = build_commit();
+  info.working_dir = std::filesystem::current_path().string();
+  return Run::create(req.out_dir, std::move(info), std::move(encoder));
+}
+
 }  // namespace
 
-TrainSummary run_training(TrainRequest req) {
+TrainSummary run_training(const TrainRequest& req) {
   // Under mpirun or srun every rank runs this function; rank 0 alone writes
   // and prints (the others' stderr stays open for errors).
   dist::Communicator& comm = dist::world();
   const bool root = comm.is_root();
-  std::unique_ptr<TextEncoder> encoder;
-  nlohmann::json run_info;
-  if (req.resume) {
-    RunInfo info = read_run_info(req.out_dir);
-    req.data_dir = info.data_dir, req.device = info.device, req.lenient = info.lenient;
-    req.model = info.model, req.train = info.train;
-    if (req.resume_epochs > 0) req.train.epochs = req.resume_epochs;
-    // The recorded cache and batch, whatever --cache and --batch say now.
-    encoder = open_run_encoder(info.plm, cache_dir_of(req.encoder));
-    run_info = info.to_json();
-    if (root) std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), req.data_dir.c_str());
-  } else {
-    encoder = open_encoder(req.encoder);
-    PlmSettings plm = PlmSettings::of(*encoder);
-    plm.cache_recorded = true;
-    const std::string cache = cache_dir_of(req.encoder);
-    plm.cache_dir = cache.empty() ? "" : std::filesystem::absolute(cache).string();
-    plm.encode_batch = req.encoder.batch;
-    run_info = {{"data_dir", std::filesystem::absolute(req.data_dir).string()},
-                {"plm", plm.to_json()},
-                {"device", req.device},
-                {"lenient", req.lenient},
-                // What produced the run, for the report.
-                {"command", invocation()},
-                {"commit", build_commit()},
-                {"working_dir", std::filesystem::current_path().string()}};
-  }
-  if (req.train.threads > 0) omp_set_num_threads(static_cast<int>(req.train.threads));
-  const Device device = parse_device_for_rank(req.device, comm);
+  Run run = open_or_create(req);
+  const RunInfo& info = run.info();
+  if (req.resume && root) std::fprintf(stderr, "resuming %s (data %s)\n", req.out_dir.c_str(), info.data_dir.c_str());
+  if (info.train.threads > 0) omp_set_num_threads(static_cast<int>(info.train.threads));
+  const Device device = parse_device_for_rank(info.device, comm);
   if (comm.size() > 1 && root)
     std::fprintf(stderr, "data-parallel training on %d ranks over %s\n", comm.size(), comm.backend().c_str());
 
-  Cohort cohort = read_cohort_reporting(req.data_dir, req.lenient);
-  if (root) std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
-               req.data_dir.c_str(), cohort.patients.size(), cohort.visit_count(), cohort.medications.size(),
-               encoder->model_dir().c_str(), static_cast<long long>(encoder->dimension()));
-  NlammrData data(std::move(cohort), device);
-  int64_t plm_parameters = 0;  // trained with the model under --finetune-plm
-  if (req.train.finetune_plm) {
-    // A trainable copy of the language model runs inside every step.
-    if (req.model.visit_text != "concat")
-      throw std::runtime_error("--finetune-plm works with --visit-text concat only");
-    std::shared_ptr<BertModel> plm = load_bert_model(encoder->model_dir());
-    plm->to(device);
-    plm_parameters = plm->num_parameters();
-    data.use_fine_tuned_texts(plm, encoder->tokenizer(), encoder->options());
-    if (root) std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
-                 static_cast<long long>(plm->num_parameters()), req.train.plm_lr);
-  } else {
-    data.use_frozen_texts(encode_with_progress(*encoder, comm), req.model.visit_text);
+  const NlammrData& data = run.prepare_data(device, encode_with_progress(run.encoder(), comm));
+  if (root) {
+    print_cohort_report(run.cohort_report());
+    std::fprintf(stderr, "cohort %s: %zu patients, %zu visits, %zu medication classes; language model %s (%lld-d)\n",
+                 info.data_dir.c_str(), data.cohort.patients.size(), data.cohort.visit_count(),
+                 data.cohort.medications.size(), run.encoder().model_dir().c_str(),
+                 static_cast<long long>(run.encoder().dimension()));
+    if (!data.invalid_smiles.empty())
+      std::fprintf(stderr, "note: %zu SMILES left out of their class (invalid), e.g. %s\n", data.invalid_smiles.size(),
+                   data.invalid_smiles.front().c_str());
   }
-  if (!data.invalid_smiles.empty() && root)
-    std::fprintf(stderr, "note: %zu SMILES left out of their class (invalid), e.g. %s\n", data.invalid_smiles.size(),
-                 data.invalid_smiles.front().c_str());
 
-  Trainer trainer(data, req.model, req.train, run_info);
+  Trainer trainer(run);
+  if (info.train.finetune_plm && root) {
+    const auto& plm = static_cast<const FineTunedTextFeatures&>(*data.text).plm();
+    std::fprintf(stderr, "fine-tuning the language model (%lld parameters) at lr %g\n",
+                 static_cast<long long>(plm->num_parameters()), info.train.plm_lr);
+  }
   if (comm.size() > 1 && root) {
-    // What every step sends: each rank's gradient of every parameter.
-    int64_t values = trainer.model().num_parameters();
-    values += plm_parameters;
+    // What every step sends: each rank's gradient of every parameter (the
+    // fine-tuned language model's included).
+    const int64_t values = trainer.model().num_parameters();
     std::fprintf(stderr, "each step sums a gradient of %lld values (%.2f MB) over the ranks\n",
                  static_cast<long long>(values), static_cast<double>(values) * (data.text->dtype() == DType::Float64 ? 8.0 : 4.0) / 1e6);
   }

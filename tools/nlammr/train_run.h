@@ -19,6 +19,6 @@ struct TrainRequest {
   int64_t checkpoint_every = 0;
 };
 
-TrainSummary run_training(TrainRequest request);
+TrainSummary run_training(const TrainRequest& request);
 
 }  // namespace nlammr::cli

@@ -129,36 +129,28 @@ std::vector<int64_t> epoch_order(const std::vector<int64_t>& visits, uint64_t se
 
 // ---- training --------------------------------------------------------------------
 
-Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config,
-                 nlohmann::json run_info)
+Trainer::Trainer(const Run& run) : Trainer(run.data(), run.info().model, run.info().train, run.info()) {}
+
+Trainer::Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config, RunInfo description)
     : data_(data),
-      model_config_(std::move(model_config)),
+      model_config_(complete_model_config(std::move(model_config), data)),
       train_config_(std::move(train_config)),
-      run_info_(std::move(run_info)) {
-  if (!data.text) throw std::runtime_error("Trainer: the data has no text features");
-  model_config_.text_dim = data.text->dim();
-  if (model_config_.use_code_embeddings) {
-    model_config_.num_diagnosis_codes = static_cast<int64_t>(data.cohort.diagnoses.size());
-    model_config_.num_procedure_codes = static_cast<int64_t>(data.cohort.procedures.size());
-    model_config_.num_medication_classes = data.num_medications();
-  }
-  model_config_.validate();
+      description_(std::move(description)) {
   train_config_.validate();
-  Generator init(train_config_.seed);
+  if (train_config_.finetune_plm && !dynamic_cast<FineTunedTextFeatures*>(data.text.get()))
+    throw std::runtime_error("Trainer: finetune_plm needs fine-tuned text features");
   dropout_gen_ = std::make_shared<Generator>(train_config_.seed + 1);
-  // The model takes the bank's dtype (float64 vectors train a float64 model).
-  model_ = std::make_shared<NlammrModel>(model_config_, init, dropout_gen_, data.text->dtype());
-  model_->to(data.device);
+  model_ = build_model(model_config_, data, train_config_.seed, dropout_gen_);
   // The reference puts every module in its own group, all at lr * lr_scale
   // with the same weight decay; one group is equivalent. A fine-tuned
   // language model gets a group of its own with its (much smaller) rate.
-  std::vector<optim::ParamGroup> groups{
-      {model_->parameters(), train_config_.lr * train_config_.lr_scale, train_config_.weight_decay}};
+  std::vector<Tensor> own;  // every parameter but the attached language model's ("plm.*")
+  for (auto& [name, param] : model_->named_parameters())
+    if (name.rfind("plm.", 0) != 0) own.push_back(param);
+  std::vector<optim::ParamGroup> groups{{own, train_config_.lr * train_config_.lr_scale, train_config_.weight_decay}};
   if (train_config_.finetune_plm) {
-    auto* live = dynamic_cast<FineTunedTextFeatures*>(data.text.get());
-    if (!live) throw std::runtime_error("Trainer: finetune_plm needs fine-tuned text features");
-    model_->attach_plm(live->plm());
-    groups.push_back({live->plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
+    const auto& live = static_cast<const FineTunedTextFeatures&>(*data.text);
+    groups.push_back({live.plm()->parameters(), train_config_.plm_lr, train_config_.weight_decay});
   }
   optimizer_ = std::make_unique<optim::Adam>(groups);
   for (const optim::ParamGroup& g : optimizer_->param_groups()) base_lrs_.push_back(g.lr);
@@ -350,10 +342,10 @@ TrainSummary Trainer::run(const TrainOptions& options) {
     // (kept, its steps would hide this run's).
     if (writer)
       for (const std::string& stale : tensorboard_event_files((dir / "tensorboard").string())) fs::remove(stale);
-    nlohmann::json info = run_info_;
-    info["model_config"] = model_config_.to_json();
-    info["train_config"] = train_config_.to_json();
-    if (writer) write_file_atomic((dir / "run.json").string(), info.dump(2) + "\n");
+    RunInfo info = description_;
+    info.model = model_config_;
+    info.train = train_config_;
+    if (writer) write_run_info(dir.string(), info);
   }
 
   auto save_state = [&](const std::string& path, int64_t epoch, int64_t step) {

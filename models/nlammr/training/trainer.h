@@ -31,6 +31,7 @@
 #include "models/nlammr/evaluation/metrics.h"
 #include "models/nlammr/inputs/nlammr_data.h"
 #include "models/nlammr/model/nlammr_model.h"
+#include "models/nlammr/run.h"
 
 namespace nlammr {
 
@@ -86,7 +87,12 @@ struct TrainSummary {
 
 class Trainer {
  public:
-  Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config, nlohmann::json run_info);
+  // Trains the run as its description says (what `nlammr train` does).
+  explicit Trainer(const Run& run);
+  // Trains a model of these configurations on prepared data (tests and
+  // benchmarks); `description` is what run() records in run.json, its
+  // configurations replaced by these.
+  Trainer(const NlammrData& data, NlammrConfig model_config, TrainConfig train_config, RunInfo description = {});
   TrainSummary run(const TrainOptions& options);
   // One optimizer step on these training visits, as run() takes it for each
   // batch: the medication tower (GIN included) recomputed, the loss, its
@@ -114,7 +120,7 @@ class Trainer {
   const NlammrData& data_;
   NlammrConfig model_config_;
   TrainConfig train_config_;
-  nlohmann::json run_info_;
+  RunInfo description_;
   std::shared_ptr<Generator> dropout_gen_;
   std::shared_ptr<NlammrModel> model_;
   std::unique_ptr<optim::Adam> optimizer_;
