@@ -9,8 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
+
+#include "kernels/common/scalar_convert.h"
 
 namespace nlammr {
 
@@ -30,15 +31,11 @@ template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int
 template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
 template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
 
-// IEEE half and bfloat16 conversions (round to nearest even on the way down).
-float half_to_float(uint16_t h);
-uint16_t float_to_half(float f);
-inline float bfloat16_to_float(uint16_t b) {
-  uint32_t bits = static_cast<uint32_t>(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-uint16_t float_to_bfloat16(float f);
+// IEEE half and bfloat16 conversions (round to nearest even on the way
+// down): the ones the CUDA kernels use too (kernels/common/scalar_convert.h).
+inline float half_to_float(uint16_t h) { return convert::half_bits_to_float(h); }
+inline uint16_t float_to_half(float f) { return convert::float_to_half_bits(f); }
+inline float bfloat16_to_float(uint16_t b) { return convert::bfloat16_bits_to_float(b); }
+inline uint16_t float_to_bfloat16(float f) { return convert::float_to_bfloat16_bits(f); }
 
 }  // namespace nlammr

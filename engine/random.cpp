@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/philox.h"
+#include "kernels/common/philox.h"
 
 namespace nlammr {
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/tensor.h"
+#include "kernels/common/dispatch.h"
 
 namespace nlammr::cpu {
 
@@ -13,33 +14,10 @@ namespace nlammr::cpu {
 // region costs more than it saves.
 constexpr int64_t kParallelGrain = 1 << 14;
 
-// Calls f(T{}) with T = float or double according to dtype.
-template <typename F>
-void dispatch_float(DType dtype, const char* kernel, F&& f) {
-  switch (dtype) {
-    case DType::Float32: f(float{}); break;
-    case DType::Float64: f(double{}); break;
-    default:
-      throw std::runtime_error(std::string(kernel) + ": expected float32 or float64, got " + dtype_name(dtype));
-  }
-}
-
-// Calls f(I{}) with I = int32_t or int64_t according to dtype.
-template <typename F>
-void dispatch_index(DType dtype, const char* kernel, F&& f) {
-  switch (dtype) {
-    case DType::Int32: f(int32_t{}); break;
-    case DType::Int64: f(int64_t{}); break;
-    default:
-      throw std::runtime_error(std::string(kernel) + ": index tensor must be int32 or int64, got " +
-                               dtype_name(dtype));
-  }
-}
-
-template <typename T>
-T* ptr(const Tensor& t) {
-  return static_cast<T*>(t.raw_data());
-}
+// dtype dispatch and data pointers, as the CUDA kernels use them.
+using kernels::dispatch_float;
+using kernels::dispatch_index;
+using kernels::ptr;
 
 [[noreturn]] inline void index_out_of_range(const char* kernel, int64_t value, int64_t limit) {
   throw std::runtime_error(std::string(kernel) + ": index " + std::to_string(value) + " out of range [0, " +

@@ -1,8 +1,8 @@
 // copy (strided, with dtype conversion) and fill.
 #include <cstring>
-#include <limits>
 #include <type_traits>
 
+#include "kernels/common/scalar_convert.h"
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/strided.h"
 
@@ -21,17 +21,10 @@ template <typename T> T from_double(double v) { return static_cast<T>(v); }
 template <> Half from_double(double v) { return Half{float_to_half(static_cast<float>(v))}; }
 template <> BFloat16 from_double(double v) { return BFloat16{float_to_bfloat16(static_cast<float>(v))}; }
 template <> bool from_double(double v) { return v != 0.0; }
-// Casting NaN or out-of-range values to an integer is undefined behaviour in
-// C++; clamp so a bad value gives a defined (if meaningless) index.
-template <typename I> I saturate(double v) {
-  if (!(v == v)) return 0;
-  if (v <= static_cast<double>(std::numeric_limits<I>::min())) return std::numeric_limits<I>::min();
-  if (v >= static_cast<double>(std::numeric_limits<I>::max())) return std::numeric_limits<I>::max();
-  return static_cast<I>(v);
-}
-template <> int32_t from_double(double v) { return saturate<int32_t>(v); }
-template <> int64_t from_double(double v) { return saturate<int64_t>(v); }
-template <> uint8_t from_double(double v) { return saturate<uint8_t>(v); }
+// Integers saturate (NaN gives 0), as in the CUDA copy kernels.
+template <> int32_t from_double(double v) { return convert::double_to_int32(v); }
+template <> int64_t from_double(double v) { return convert::double_to_int64(v); }
+template <> uint8_t from_double(double v) { return convert::double_to_uint8(v); }
 
 template <typename F>
 void dispatch_any(DType dtype, F&& f) {

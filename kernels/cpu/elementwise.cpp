@@ -1,27 +1,12 @@
-// Elementwise kernels: unary ops, their backward, and broadcast binary ops.
+// Elementwise kernels: unary ops, their backward, and broadcast binary ops,
+// from the formulas of kernels/common/elementwise_math.h (GELU with the
+// vectorisable erf and exp of vector_math.h).
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/cpu_backend.h"
-#include "kernels/cpu/elementwise_math.h"
 #include "kernels/cpu/strided.h"
 #include "kernels/cpu/vector_math.h"
 
 namespace nlammr {
-namespace {
-
-// GELU with erf, BERT's activation, as in math::unary / unary_derivative but
-// with cpu::fast_erf and cpu::fast_exp, which vectorise for float (see
-// vector_math.h; float64 keeps std::erf and std::exp).
-template <typename T>
-T gelu_erf(T x) {
-  return T(0.5) * x * (T(1) + cpu::fast_erf(x / T(math::kSqrt2)));
-}
-
-template <typename T>
-T gelu_erf_derivative(T x) {
-  return T(0.5) * (T(1) + cpu::fast_erf(x / T(math::kSqrt2))) +
-         x * T(math::kInvSqrt2Pi) * cpu::fast_exp(T(-0.5) * x * x);
-}
-
-}  // namespace
 
 // One loop over a strided input and a packed output; `f` is the scalar op.
 template <typename T, typename F>
@@ -45,10 +30,10 @@ void CpuBackend::unary(UnaryOp op, const Tensor& x, const Tensor& y, double alph
     using T = decltype(tag);
     const T a = static_cast<T>(alpha);
     switch (op) {  // the hottest ops get a loop without the switch inside
-      case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return v > T(0) ? v : T(0); }); break;
+      case UnaryOp::Relu: unary_loop<T>(x, y, [](T v) { return math::relu(v); }); break;
       case UnaryOp::Scale: unary_loop<T>(x, y, [a](T v) { return a * v; }); break;
       case UnaryOp::AddScalar: unary_loop<T>(x, y, [a](T v) { return v + a; }); break;
-      case UnaryOp::GeluErf: unary_loop<T>(x, y, [](T v) { return gelu_erf(v); }); break;
+      case UnaryOp::GeluErf: unary_loop<T>(x, y, [](T v) { return math::gelu_erf<cpu::FastMath>(v); }); break;
       default: unary_loop<T>(x, y, [op, a](T v) { return math::unary(op, v, a); }); break;
     }
   });
@@ -68,16 +53,16 @@ void CpuBackend::unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, co
     // that they vectorise (the GIN runs a ReLU over every atom in every layer).
     if (op == UnaryOp::GeluErf) {
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * gelu_erf_derivative(xp[i]);
+      for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::gelu_erf_derivative<cpu::FastMath>(xp[i]);
       return;
     }
-    if (op == UnaryOp::Relu) {  // the same x > 0 ? gy : 0 as math::unary_derivative's 1/0 factor
+    if (op == UnaryOp::Relu) {
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-      for (int64_t i = 0; i < n; ++i) gxp[i] = xp[i] > T(0) ? gyp[i] : T(0);
+      for (int64_t i = 0; i < n; ++i) gxp[i] = math::relu_backward(xp[i], gyp[i]);
       return;
     }
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) gxp[i] = gyp[i] * math::unary_derivative(op, xp[i], yp[i], a);
+    for (int64_t i = 0; i < n; ++i) gxp[i] = math::unary_backward(op, xp[i], yp[i], gyp[i], a);
   });
 }
 

@@ -6,11 +6,13 @@
 //
 // Row sums use lane_sum (kernels/cpu/vector_math.h) so they vectorise; a
 // missing weight or bias is a row of ones or zeros, so every loop has one
-// branch-free body.
+// branch-free body. The per-element formulas are kernels/common/row_math.h,
+// shared with the CUDA kernels.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "kernels/common/row_math.h"
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/vector_math.h"
@@ -54,11 +56,11 @@ void CpuBackend::layernorm_forward(const Tensor& x, const Tensor& weight, const 
         const double d = xr[i] - mu;
         return d * d;
       });
-      const double rs = 1.0 / std::sqrt(sq / static_cast<double>(n) + eps);
+      const double rs = math::layernorm_rstd(sq, n, eps);
       mp[r] = static_cast<T>(mu);
       rp[r] = static_cast<T>(rs);
       const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
-      for (int64_t i = 0; i < n; ++i) yr[i] = (xr[i] - mu_t) * rs_t * w.data[i] + b.data[i];
+      for (int64_t i = 0; i < n; ++i) yr[i] = math::layernorm_output(xr[i], mu_t, rs_t, w.data[i], b.data[i]);
     }
   });
 }
@@ -87,15 +89,15 @@ void CpuBackend::layernorm_backward(const Tensor& x, const Tensor& weight, const
       const double mu = mp[r], rs = rp[r];
       auto g_at = [&](int64_t i) { return static_cast<double>(gr[i] * w.data[i]); };
       const double mean_g = cpu::lane_sum(n, g_at) / n;
-      const double mean_gx = cpu::lane_sum(n, [&](int64_t i) { return g_at(i) * (xr[i] - mu) * rs; }) / n;
+      const double mean_gx =
+          cpu::lane_sum(n, [&](int64_t i) { return math::layernorm_g_xhat(g_at(i), xr[i], mu, rs); }) / n;
       // The sums above need double; this elementwise step does not, and in
       // T it runs on twice as many elements per vector instruction.
       const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
       const T mean_g_t = static_cast<T>(mean_g), mean_gx_t = static_cast<T>(mean_gx);
-      for (int64_t i = 0; i < n; ++i) {
-        const T xhat = (xr[i] - mu_t) * rs_t;
-        out[i] = rs_t * (gr[i] * w.data[i] - mean_g_t - xhat * mean_gx_t);
-      }
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = math::layernorm_input_grad(gr[i] * w.data[i], mean_g_t, math::layernorm_xhat(xr[i], mu_t, rs_t),
+                                            mean_gx_t, rs_t);
     }
     // Parameter gradients: sums over rows, one task per block of columns,
     // rows in order (deterministic for any thread count).
@@ -112,7 +114,7 @@ void CpuBackend::layernorm_backward(const Tensor& x, const Tensor& weight, const
           const T* xr = xp + r * n + c0;
           const double mu = mp[r], rs = rp[r];
           for (int64_t c = 0; c < width; ++c) {
-            sw[c] += static_cast<double>(g[c]) * (xr[c] - mu) * rs;
+            sw[c] += math::layernorm_g_xhat(g[c], xr[c], mu, rs);
             sb[c] += g[c];
           }
         }

@@ -1,10 +1,12 @@
 // Fused loss kernels: each computes the mean loss and, when asked, its
-// gradient with respect to the input in the same pass.
+// gradient with respect to the input in the same pass. The per-element
+// formulas are kernels/common/loss_math.h, shared with the CUDA kernels.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "kernels/common/loss_math.h"
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
 
@@ -31,8 +33,8 @@ void CpuBackend::bce_with_logits(const Tensor& logits, const Tensor& targets, co
     double total = 0.0;
     for (int64_t i = 0; i < n; ++i) {
       const double xi = x[i], ti = t[i];
-      total += std::max(xi, 0.0) - xi * ti + std::log1p(std::exp(-std::fabs(xi)));
-      if (g) g[i] = static_cast<T>((1.0 / (1.0 + std::exp(-xi)) - ti) / static_cast<double>(n));
+      total += math::bce_with_logits_term(xi, ti);
+      if (g) g[i] = static_cast<T>(math::bce_with_logits_grad(xi, ti, static_cast<double>(n)));
     }
     set_scalar<T>(loss, n ? total / static_cast<double>(n) : 0.0);
   });
@@ -68,7 +70,7 @@ void CpuBackend::multilabel_margin(const Tensor& input, const Tensor& target, co
         const int64_t cj = tr[j];
         for (int64_t i = 0; i < classes; ++i) {
           if (is_target[i]) continue;
-          const double margin = 1.0 - (static_cast<double>(xr[cj]) - xr[i]);
+          const double margin = math::multilabel_margin(xr[cj], xr[i]);
           if (margin > 0) {
             total += margin;
             if (g) {
@@ -113,7 +115,8 @@ void CpuBackend::cross_entropy(const Tensor& logits, const Tensor& target, int64
       total += lse - xr[tgt[r]];
       if (gr)
         for (int64_t c = 0; c < classes; ++c)
-          gr[c] = static_cast<T>((std::exp(xr[c] - lse) - (c == tgt[r] ? 1.0 : 0.0)) / static_cast<double>(kept));
+          gr[c] = static_cast<T>(math::logsumexp_minus_mean_grad(xr[c], lse, c == tgt[r], 1.0) /
+                                 static_cast<double>(kept));
     }
     set_scalar<T>(loss, kept ? total / static_cast<double>(kept) : 0.0);
   });
@@ -163,8 +166,8 @@ void CpuBackend::contrastive(const Tensor& sim, const Tensor& positives, double 
         total += lse - pos_sum / static_cast<double>(npos);
         for (int64_t k = 0; k < inner; ++k) {
           const int64_t e = at(o, k);
-          const double softmax = std::exp(static_cast<double>(s[e]) * inv_t - lse);
-          dz[e] += w * (softmax - (pos[e] ? 1.0 / static_cast<double>(npos) : 0.0));
+          const double z = static_cast<double>(s[e]) * inv_t;
+          dz[e] += w * math::logsumexp_minus_mean_grad(z, lse, pos[e] != 0, static_cast<double>(npos));
         }
       }
       return 0.5 * total / static_cast<double>(valid);

@@ -6,6 +6,7 @@
 // terms are added in edge order.
 #include <algorithm>
 
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
 
@@ -43,10 +44,7 @@ void CpuBackend::gin_message_forward(const Tensor& x, const Tensor& edge_emb, co
           for (int64_t e = off[v]; e < off[v + 1]; ++e) {
             const T* xr = xp + static_cast<int64_t>(s[e]) * width;
             const T* er = ep + e * width;
-            for (int64_t c = 0; c < width; ++c) {
-              const T m = xr[c] + er[c];
-              o[c] += m > T(0) ? m : T(0);
-            }
+            for (int64_t c = 0; c < width; ++c) o[c] += math::relu(xr[c] + er[c]);
           }
         }
       });
@@ -79,7 +77,7 @@ void CpuBackend::gin_message_backward(const Tensor& x, const Tensor& edge_emb, c
             const T* xr = xp + static_cast<int64_t>(s[e]) * width;
             const T* er = ep + e * width;
             for (int64_t c = 0; c < width; ++c)
-              gep[e * width + c] = xr[c] + er[c] > T(0) ? gp[v * width + c] : T(0);
+              gep[e * width + c] = math::relu_backward(xr[c] + er[c], gp[v * width + c]);
           }
         }
       });

@@ -1,14 +1,17 @@
 // Dropout masks from the counter-based RNG, and fused optimizer updates.
-#include <cmath>
+// The formulas are kernels/common (dropout_math.h, optimizer_math.h), shared
+// with the CUDA kernels; what is the CPU's own here is the vectorised Philox.
 #include <cstdint>
 
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
+#include "kernels/common/dropout_math.h"
+#include "kernels/common/optimizer_math.h"
+#include "kernels/common/philox.h"
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
-#include "kernels/philox.h"
 
 namespace nlammr {
 
@@ -86,58 +89,36 @@ void CpuBackend::dropout_mask(const Tensor& mask, double p, uint64_t seed, uint6
   cpu::dispatch_float(mask.dtype(), "dropout", [&](auto tag) {
     using T = decltype(tag);
     T* m = cpu::ptr<T>(mask);
-    const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
-    const float threshold = static_cast<float>(p);
+    const math::DropoutMask<T> dropout = math::dropout_mask<T>(p);
     // Whole groups of counters at once, then the tail one by one.
     const int64_t groups = n / kGroup;
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
     for (int64_t g = 0; g < groups; ++g) {
       float u[kGroup];
       uniform01_group(offset + static_cast<uint64_t>(g * kGroup), seed, u);
-      for (int64_t l = 0; l < kGroup; ++l) m[g * kGroup + l] = u[l] < threshold ? T(0) : keep_scale;
+      for (int64_t l = 0; l < kGroup; ++l) m[g * kGroup + l] = dropout.from_uniform(u[l]);
     }
-    for (int64_t i = groups * kGroup; i < n; ++i)
-      m[i] = philox::uniform01(offset + static_cast<uint64_t>(i), seed) < threshold ? T(0) : keep_scale;
+    for (int64_t i = groups * kGroup; i < n; ++i) m[i] = dropout.at(seed, offset + static_cast<uint64_t>(i));
   });
 }
 
-// Adam (Kingma & Ba) as torch.optim.Adam/AdamW compute it:
-//   g = grad (+ wd * param for Adam's L2 penalty)
-//   param *= 1 - lr * wd (AdamW's decoupled decay instead)
-//   m = b1 m + (1 - b1) g;   v = b2 v + (1 - b2) g^2
-//   param -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// The updates themselves are kernels/common/optimizer_math.h, shared with
+// the CUDA kernels.
 void CpuBackend::adam_step(const Tensor& param, const Tensor& grad, const Tensor& m, const Tensor& v,
                            const AdamStepDesc& d) {
   const int64_t n = param.numel();
-  const double bc1 = 1.0 - std::pow(d.beta1, static_cast<double>(d.step));
-  const double bc2_sqrt = std::sqrt(1.0 - std::pow(d.beta2, static_cast<double>(d.step)));
-  const double step_size = d.lr / bc1;
+  const math::AdamCoefficients c = math::adam_coefficients(d);
   cpu::dispatch_float(param.dtype(), "adam", [&](auto tag) {
     using T = decltype(tag);
     T* p = cpu::ptr<T>(param);
     const T* g = cpu::ptr<T>(grad);
     T* mp = cpu::ptr<T>(m);
     T* vp = cpu::ptr<T>(v);
-    // Both kinds of decay as factors, so that the loop has no branch and
-    // vectorises: decoupled, param *= 1 - lr wd; L2, g += wd param.
-    const double decay = d.decoupled ? 1.0 - d.lr * d.weight_decay : 1.0;
-    const double l2 = d.decoupled ? 0.0 : d.weight_decay;
-    const double beta1 = d.beta1, beta2 = d.beta2, eps = d.eps;
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) {
-      const double gi = g[i] + l2 * p[i];
-      const double pi = p[i] * decay;
-      const double mi = beta1 * mp[i] + (1.0 - beta1) * gi;
-      const double vi = beta2 * vp[i] + (1.0 - beta2) * gi * gi;
-      mp[i] = static_cast<T>(mi);
-      vp[i] = static_cast<T>(vi);
-      p[i] = static_cast<T>(pi - step_size * mi / (std::sqrt(vi) / bc2_sqrt + eps));
-    }
+    for (int64_t i = 0; i < n; ++i) math::adam_update(p[i], g[i], mp[i], vp[i], c);
   });
 }
 
-// SGD as torch.optim.SGD: g = grad + wd param; buf = momentum buf + (1 - dampening) g
-// (buf = g on the first step); g = nesterov ? g + momentum buf : buf; param -= lr g.
 void CpuBackend::sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                           const SgdStepDesc& d) {
   const int64_t n = param.numel();
@@ -147,15 +128,7 @@ void CpuBackend::sgd_step(const Tensor& param, const Tensor& grad, const Tensor&
     const T* g = cpu::ptr<T>(grad);
     T* buf = momentum_buffer.defined() ? cpu::ptr<T>(momentum_buffer) : nullptr;
 #pragma omp parallel for schedule(static) if (n > cpu::kParallelGrain)
-    for (int64_t i = 0; i < n; ++i) {
-      double gi = static_cast<double>(g[i]) + d.weight_decay * p[i];
-      if (d.momentum != 0.0 && buf) {
-        const double b = d.first_step ? gi : d.momentum * buf[i] + (1.0 - d.dampening) * gi;
-        buf[i] = static_cast<T>(b);
-        gi = d.nesterov ? gi + d.momentum * b : b;
-      }
-      p[i] = static_cast<T>(p[i] - d.lr * gi);
-    }
+    for (int64_t i = 0; i < n; ++i) math::sgd_update(p[i], g[i], buf ? buf + i : nullptr, d);
   });
 }
 

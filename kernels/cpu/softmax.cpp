@@ -15,6 +15,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/common/row_math.h"
 #include "kernels/cpu/common.h"
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/vector_math.h"
@@ -79,7 +80,7 @@ void CpuBackend::softmax_forward(const Tensor& x, const Tensor& mask, const Tens
       if (log) {
         const T log_sum = static_cast<T>(std::log(sum));
         for (int64_t i = 0; i < n; ++i) {
-          const T v = xr[i] - max - log_sum;
+          const T v = math::log_softmax_value(xr[i], max, log_sum);
           yr[i] = mr[i] ? v : T(0);
         }
       } else {
@@ -114,12 +115,12 @@ void CpuBackend::softmax_backward(const Tensor& y, const Tensor& gy, const Tenso
       }
       // The terms of the sum, masked, staged in `out`.
       for (int64_t i = 0; i < n; ++i) {
-        const T term = log ? gr[i] : gr[i] * yr[i];
+        const T term = math::softmax_backward_term(yr[i], gr[i], log);
         out[i] = mr[i] ? term : T(0);
       }
       const T dot = static_cast<T>(cpu::lane_sum(n, [&](int64_t i) { return static_cast<double>(out[i]); }));
       for (int64_t i = 0; i < n; ++i) {
-        const T g = log ? gr[i] - cpu::fast_exp(yr[i]) * dot : yr[i] * (gr[i] - dot);
+        const T g = math::softmax_backward_value<cpu::FastMath>(yr[i], gr[i], dot, log);
         out[i] = mr[i] ? g : T(0);
       }
     }

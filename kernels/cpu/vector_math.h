@@ -115,4 +115,17 @@ inline double fast_exp(double x) { return std::exp(x); }
 inline float fast_erf(float x) { return erf_approx(x); }
 inline double fast_erf(double x) { return std::erf(x); }
 
+// fast_erf and fast_exp as the erf/exp pair that the GELU formulas of
+// kernels/common/elementwise_math.h take (math::gelu_erf<FastMath>).
+struct FastMath {
+  template <typename T>
+  static T erf(T x) {
+    return fast_erf(x);
+  }
+  template <typename T>
+  static T exp(T x) {
+    return fast_exp(x);
+  }
+};
+
 }  // namespace nlammr::cpu

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 
-#include "kernels/cuda/host_device.h"
+#include "kernels/common/host_device.h"
 
 namespace nlammr::cuda {
 
@@ -35,7 +35,7 @@ struct AttentionSmem {
   int64_t total = 0;
 };
 
-NLAMMR_HD AttentionSmem attention_smem(AttentionPass pass, int bq, int bk, int d) {
+NLAMMR_HOST_DEVICE AttentionSmem attention_smem(AttentionPass pass, int bq, int bk, int d) {
   AttentionSmem s;
   s.ldk = d + 1;
   s.lds = bk + 1;

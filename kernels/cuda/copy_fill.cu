@@ -3,12 +3,13 @@
 // Three paths for copy: packed same-dtype tensors are one cudaMemcpyAsync;
 // same-dtype views move elements as raw 1/2/4/8-byte words through the
 // strided indexer; different dtypes convert each element through double
-// with the CPU's rounding and saturation (scalar_convert.h).
+// with the CPU's rounding and saturation (the same functions,
+// kernels/common/scalar_convert.h).
 #include <type_traits>
 
+#include "kernels/common/scalar_convert.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
-#include "kernels/cuda/scalar_convert.h"
 #include "kernels/cuda/strided_layout.h"
 
 namespace nlammr::cuda {
@@ -50,9 +51,9 @@ __device__ double load_as_double(DType dtype, const void* base, int64_t i) {
     case DType::Float64:
       return static_cast<const double*>(base)[i];
     case DType::Float16:
-      return half_bits_to_float(static_cast<const uint16_t*>(base)[i]);
+      return convert::half_bits_to_float(static_cast<const uint16_t*>(base)[i]);
     case DType::BFloat16:
-      return bfloat16_bits_to_float(static_cast<const uint16_t*>(base)[i]);
+      return convert::bfloat16_bits_to_float(static_cast<const uint16_t*>(base)[i]);
     case DType::Int32:
       return static_cast<double>(static_cast<const int32_t*>(base)[i]);
     case DType::Int64:
@@ -74,19 +75,19 @@ __device__ void store_from_double(DType dtype, void* base, int64_t i, double v) 
       static_cast<double*>(base)[i] = v;
       return;
     case DType::Float16:
-      static_cast<uint16_t*>(base)[i] = float_to_half_bits(static_cast<float>(v));
+      static_cast<uint16_t*>(base)[i] = convert::float_to_half_bits(static_cast<float>(v));
       return;
     case DType::BFloat16:
-      static_cast<uint16_t*>(base)[i] = float_to_bfloat16_bits(static_cast<float>(v));
+      static_cast<uint16_t*>(base)[i] = convert::float_to_bfloat16_bits(static_cast<float>(v));
       return;
     case DType::Int32:
-      static_cast<int32_t*>(base)[i] = double_to_int32(v);
+      static_cast<int32_t*>(base)[i] = convert::double_to_int32(v);
       return;
     case DType::Int64:
-      static_cast<int64_t*>(base)[i] = double_to_int64(v);
+      static_cast<int64_t*>(base)[i] = convert::double_to_int64(v);
       return;
     case DType::UInt8:
-      static_cast<uint8_t*>(base)[i] = double_to_uint8(v);
+      static_cast<uint8_t*>(base)[i] = convert::double_to_uint8(v);
       return;
     case DType::Bool:
       static_cast<uint8_t*>(base)[i] = v != 0.0 ? 1 : 0;
@@ -113,22 +114,22 @@ __global__ void fill_kernel(W* dst, int64_t n, W value) {
 uint64_t fill_pattern(DType dtype, double value) {
   switch (dtype) {
     case DType::Float32:
-      return float_bits(static_cast<float>(value));
+      return convert::float_bits(static_cast<float>(value));
     case DType::Float64: {
       uint64_t u;
       memcpy(&u, &value, sizeof u);
       return u;
     }
     case DType::Float16:
-      return float_to_half_bits(static_cast<float>(value));
+      return convert::float_to_half_bits(static_cast<float>(value));
     case DType::BFloat16:
-      return float_to_bfloat16_bits(static_cast<float>(value));
+      return convert::float_to_bfloat16_bits(static_cast<float>(value));
     case DType::Int32:
-      return static_cast<uint32_t>(double_to_int32(value));
+      return static_cast<uint32_t>(convert::double_to_int32(value));
     case DType::Int64:
-      return static_cast<uint64_t>(double_to_int64(value));
+      return static_cast<uint64_t>(convert::double_to_int64(value));
     case DType::UInt8:
-      return double_to_uint8(value);
+      return convert::double_to_uint8(value);
     case DType::Bool:
       return value != 0.0 ? 1 : 0;
   }

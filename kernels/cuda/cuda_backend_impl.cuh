@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/backend.h"
+#include "kernels/common/dispatch.h"
 #include "kernels/cuda/caching_allocator.h"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/launch.cuh"
@@ -173,45 +174,13 @@ CudaBackend& backend_of(int index);
 
 // ---- host-side helpers for the kernel files ---------------------------------------------
 
-template <typename T>
-T* ptr(const Tensor& t) {
-  return static_cast<T*>(t.raw_data());
-}
+// dtype dispatch and data pointers, as the CPU kernels use them.
+using kernels::dispatch_float;
+using kernels::dispatch_index;
+using kernels::ptr;
 
 // "float32[2, 3] strides [3, 1]; int64[4]" for error messages.
 std::string describe(std::initializer_list<Tensor> tensors);
 std::string describe_dims(std::initializer_list<int64_t> dims);
-
-// Calls f(T{}) with T = float or double according to dtype.
-template <typename F>
-void dispatch_float(DType dtype, const char* kernel, F&& f) {
-  switch (dtype) {
-    case DType::Float32:
-      f(float{});
-      break;
-    case DType::Float64:
-      f(double{});
-      break;
-    default:
-      throw std::runtime_error(std::string(kernel) + ": expected float32 or float64, got " +
-                               dtype_name(dtype));
-  }
-}
-
-// Calls f(I{}) with I = int32_t or int64_t according to dtype.
-template <typename F>
-void dispatch_index(DType dtype, const char* kernel, F&& f) {
-  switch (dtype) {
-    case DType::Int32:
-      f(int32_t{});
-      break;
-    case DType::Int64:
-      f(int64_t{});
-      break;
-    default:
-      throw std::runtime_error(std::string(kernel) + ": index tensor must be int32 or int64, got " +
-                               dtype_name(dtype));
-  }
-}
 
 }  // namespace nlammr::cuda

@@ -1,12 +1,12 @@
 // Elementwise kernels: unary ops, their backward, and broadcast binary ops,
 // as kernels/cpu/elementwise.cpp. The scalar math is the very same code
-// (kernels/cpu/elementwise_math.h, compiled for the device too).
+// (kernels/common/elementwise_math.h, compiled for the device too).
 //
 // One thread per element in a grid-stride loop. Operands are views with any
 // strides (broadcasts have stride 0); the StridedLayout turns an element's
 // position into an offset per operand, and packed operands skip that
 // arithmetic altogether.
-#include "kernels/cpu/elementwise_math.h"
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 #include "kernels/cuda/strided_layout.h"
@@ -27,7 +27,7 @@ template <typename T>
 __global__ void unary_backward_kernel(UnaryOp op, int64_t n, const T* x, const T* y, const T* gy, T* gx,
                                       T alpha) {
   for (int64_t i = first_index(); i < n; i += grid_stride())
-    gx[i] = gy[i] * math::unary_derivative(op, x[i], y[i], alpha);
+    gx[i] = math::unary_backward(op, x[i], y[i], gy[i], alpha);
 }
 
 template <typename T>

@@ -1,13 +1,15 @@
 // LayerNorm over the rows of x [rows, n], as kernels/cpu/layernorm.cpp:
 //   y = (x - mean) * rstd * weight + bias,  rstd = 1 / sqrt(var + eps)
 // with the biased variance from two passes (mean first, then squared
-// deviations), accumulated in double like the CPU.
+// deviations), accumulated in double like the CPU, from the CPU's
+// per-element formulas (kernels/common/row_math.h).
 //
 // One warp per row for the forward and for gx: a row of a transformer
 // (768 floats) is 24 values per lane; the second pass re-reads them from L1.
 // The parameter gradients are column sums over all rows, done without atomics
 // in two stages: one thread per (chunk of 64 rows, column) sums its chunk in
 // row order, then one thread per column adds the chunk partials in order.
+#include "kernels/common/row_math.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 #include "kernels/cuda/row_group.cuh"
@@ -30,18 +32,14 @@ __global__ void layernorm_forward_kernel(const T* x, const T* w, const T* b, dou
       const double d = static_cast<double>(xr[i]) - mu;
       sq += d * d;
     }
-    const double rs = 1.0 / sqrt(warp_sum(sq) / static_cast<double>(n) + eps);
+    const double rs = math::layernorm_rstd(warp_sum(sq), n, eps);
     if (lane == 0) {
       mean[r] = static_cast<T>(mu);
       rstd[r] = static_cast<T>(rs);
     }
     const T mu_t = static_cast<T>(mu), rs_t = static_cast<T>(rs);
-    for (int64_t i = lane; i < n; i += kWarpSize) {
-      T v = (xr[i] - mu_t) * rs_t;
-      if (w) v *= w[i];
-      if (b) v += b[i];
-      yr[i] = v;
-    }
+    for (int64_t i = lane; i < n; i += kWarpSize)
+      yr[i] = math::layernorm_output(xr[i], mu_t, rs_t, w ? w[i] : T(1), b ? b[i] : T(0));
   }
 }
 
@@ -58,14 +56,14 @@ __global__ void layernorm_backward_kernel(const T* x, const T* w, const T* mean,
     for (int64_t i = lane; i < n; i += kWarpSize) {
       const double g = w ? gr[i] * w[i] : gr[i];  // the product in T, as on the CPU
       mean_g += g;
-      mean_gx += g * (static_cast<double>(xr[i]) - mu) * rs;
+      mean_gx += math::layernorm_g_xhat(g, xr[i], mu, rs);
     }
     mean_g = warp_sum(mean_g) / static_cast<double>(n);
     mean_gx = warp_sum(mean_gx) / static_cast<double>(n);
     for (int64_t i = lane; i < n; i += kWarpSize) {
       const double g = w ? gr[i] * w[i] : gr[i];
-      const double xhat = (static_cast<double>(xr[i]) - mu) * rs;
-      gx[r * n + i] = static_cast<T>(rs * (g - mean_g - xhat * mean_gx));
+      const double xhat = math::layernorm_xhat<double>(xr[i], mu, rs);
+      gx[r * n + i] = static_cast<T>(math::layernorm_input_grad(g, mean_g, xhat, mean_gx, rs));
     }
   }
 }
@@ -81,7 +79,7 @@ __global__ void layernorm_param_grad_chunks_kernel(const T* x, const T* mean, co
     double sw = 0.0, sb = 0.0;
     for (int64_t r = c * chunk; r < end; ++r) {
       const double g = gy[r * n + i];
-      sw += g * static_cast<T>(x[r * n + i] - mean[r]) * rstd[r];  // (x - mean) in T, as on the CPU
+      sw += math::layernorm_g_xhat(g, x[r * n + i], mean[r], rstd[r]);
       sb += g;
     }
     if (chunks == 1) {

@@ -1,5 +1,6 @@
 // Fused loss kernels, as kernels/cpu/losses.cpp: the mean loss and its
-// gradient in one pass over the input, with double accumulation.
+// gradient in one pass over the input, with double accumulation. The
+// per-element formulas are the CPU's own (kernels/common/loss_math.h).
 //
 // No atomics anywhere: per-element or per-row terms are summed by blocks
 // (deterministic trees, device_utils.cuh) into partial sums whose number
@@ -8,6 +9,7 @@
 // run.
 #include <climits>
 
+#include "kernels/common/loss_math.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 
@@ -45,8 +47,8 @@ __global__ void bce_kernel(const T* x, const T* t, T* g, int64_t n, double* part
   double acc = 0.0;
   for (int64_t i = first_index(); i < n; i += grid_stride()) {
     const double xi = x[i], ti = t[i];
-    acc += (xi < 0.0 ? 0.0 : xi) - xi * ti + log1p(exp(-fabs(xi)));
-    if (g) g[i] = static_cast<T>((1.0 / (1.0 + exp(-xi)) - ti) / static_cast<double>(n));
+    acc += math::bce_with_logits_term(xi, ti);
+    if (g) g[i] = static_cast<T>(math::bce_with_logits_grad(xi, ti, static_cast<double>(n)));
   }
   acc = block_sum(acc, scratch);
   if (threadIdx.x == 0) partial[blockIdx.x] = acc;
@@ -90,7 +92,7 @@ __global__ void cross_entropy_rows_kernel(const T* x, const int64_t* target, int
     if (gr) {
       const double count = static_cast<double>(*kept);
       for (int64_t c = threadIdx.x; c < classes; c += blockDim.x)
-        gr[c] = static_cast<T>((exp(static_cast<double>(xr[c]) - lse) - (c == tr ? 1.0 : 0.0)) / count);
+        gr[c] = static_cast<T>(math::logsumexp_minus_mean_grad(xr[c], lse, c == tr, 1.0) / count);
     }
   }
 }
@@ -149,7 +151,7 @@ __global__ void multilabel_margin_kernel(const T* x, const int64_t* target, int6
       } else {
         // A non-target class gains `inv` for every listed target it comes within 1 of.
         for (int64_t j = 0; j < count; ++j) {
-          const double margin = 1.0 - (static_cast<double>(xr[tr[j]]) - xr[i]);
+          const double margin = math::multilabel_margin(xr[tr[j]], xr[i]);
           if (margin > 0.0) loss += margin, grad += step;
         }
       }
@@ -248,9 +250,11 @@ __global__ void contrastive_grad_kernel(const T* sim, const uint8_t* pos, int64_
     const double z = static_cast<double>(sim[e]) * inv_t;
     double dz = 0.0;
     if (row.npos[i] > 0)
-      dz += weights[0] * (exp(z - row.lse[i]) - (pos[e] ? 1.0 / static_cast<double>(row.npos[i]) : 0.0));
+      dz += weights[0] *
+            math::logsumexp_minus_mean_grad(z, row.lse[i], pos[e] != 0, static_cast<double>(row.npos[i]));
     if (col.npos[j] > 0)
-      dz += weights[1] * (exp(z - col.lse[j]) - (pos[e] ? 1.0 / static_cast<double>(col.npos[j]) : 0.0));
+      dz += weights[1] *
+            math::logsumexp_minus_mean_grad(z, col.lse[j], pos[e] != 0, static_cast<double>(col.npos[j]));
     g[e] = static_cast<T>(dz * inv_t);
   }
 }

@@ -7,6 +7,7 @@
 // Backward: one thread per (node, feature) writes the edge gradients of its
 // run; the node gradient is then index_add(gedge by src), which is
 // deterministic (sorted runs, see index.cu).
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 
@@ -19,10 +20,8 @@ __global__ void gin_forward_kernel(const T* x, const T* edge, const I* src, cons
   for (int64_t t = first_index(); t < segments * width; t += grid_stride()) {
     const int64_t v = t / width, c = t % width;
     T acc = T(0);
-    for (int64_t e = offsets[v]; e < offsets[v + 1]; ++e) {
-      const T m = x[static_cast<int64_t>(src[e]) * width + c] + edge[e * width + c];
-      acc += m > T(0) ? m : T(0);
-    }
+    for (int64_t e = offsets[v]; e < offsets[v + 1]; ++e)
+      acc += math::relu(x[static_cast<int64_t>(src[e]) * width + c] + edge[e * width + c]);
     out[t] = acc;
   }
 }
@@ -33,10 +32,8 @@ __global__ void gin_edge_grad_kernel(const T* x, const T* edge, const I* src, co
   for (int64_t t = first_index(); t < segments * width; t += grid_stride()) {
     const int64_t v = t / width, c = t % width;
     const T g = gout[t];
-    for (int64_t e = offsets[v]; e < offsets[v + 1]; ++e) {
-      const T m = x[static_cast<int64_t>(src[e]) * width + c] + edge[e * width + c];
-      gedge[e * width + c] = m > T(0) ? g : T(0);
-    }
+    for (int64_t e = offsets[v]; e < offsets[v + 1]; ++e)
+      gedge[e * width + c] = math::relu_backward(x[static_cast<int64_t>(src[e]) * width + c] + edge[e * width + c], g);
   }
 }
 

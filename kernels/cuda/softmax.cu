@@ -6,7 +6,9 @@
 // (launch_config.h). Three passes over the row, as on the CPU: the maximum
 // (so exp never overflows), the exponentials and their sum (in double), and
 // the normalisation. The passes re-read x from global memory; a row is at
-// most a few KiB and stays in L1/L2 between them.
+// most a few KiB and stays in L1/L2 between them. The per-element formulas
+// are the CPU's (kernels/common/row_math.h).
+#include "kernels/common/row_math.h"
 #include "kernels/cuda/cuda_backend_impl.cuh"
 #include "kernels/cuda/device_utils.cuh"
 #include "kernels/cuda/row_group.cuh"
@@ -34,7 +36,8 @@ __device__ void softmax_row(const Group& g, const T* x, const uint8_t* m, T* y, 
   // Each thread rescales only the entries it wrote itself: no barrier needed.
   if (log) {
     const T log_sum = static_cast<T>(::log(sum));
-    for (int64_t i = g.rank(); i < n; i += g.size()) y[i] = (!m || m[i]) ? x[i] - mx - log_sum : T(0);
+    for (int64_t i = g.rank(); i < n; i += g.size())
+      y[i] = (!m || m[i]) ? math::log_softmax_value(x[i], mx, log_sum) : T(0);
   } else {
     const T inv = static_cast<T>(1.0 / sum);
     for (int64_t i = g.rank(); i < n; i += g.size()) y[i] *= inv;
@@ -49,18 +52,13 @@ __device__ void softmax_backward_row(const Group& g, const T* y, const T* gy, co
   for (int64_t i = g.rank(); i < n; i += g.size()) {
     if (m && !m[i]) continue;
     kept += 1.0;
-    dot += static_cast<double>(log ? gy[i] : gy[i] * y[i]);  // the product in T, as on the CPU
+    dot += static_cast<double>(math::softmax_backward_term(y[i], gy[i], log));  // in T, as on the CPU
   }
   dot = g.sum(dot);
   const bool any = g.sum(kept) > 0.0;
   const T d = static_cast<T>(dot);
   for (int64_t i = g.rank(); i < n; i += g.size()) {
-    if (!any || (m && !m[i]))
-      gx[i] = T(0);
-    else if (log)
-      gx[i] = gy[i] - dev_exp(y[i]) * d;
-    else
-      gx[i] = y[i] * (gy[i] - d);
+    gx[i] = !any || (m && !m[i]) ? T(0) : math::softmax_backward_value(y[i], gy[i], d, log);
   }
 }
 

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "engine/tensor.h"
-#include "kernels/cuda/host_device.h"
+#include "kernels/common/host_device.h"
 
 namespace nlammr::cuda {
 
@@ -31,14 +31,14 @@ struct StridedLayout {
   int64_t strides[N][kMaxDims] = {};
 
   // One merged dimension with unit stride everywhere: offsets equal `linear`.
-  NLAMMR_HD bool packed() const {
+  NLAMMR_HOST_DEVICE bool packed() const {
     if (ndim != 1) return false;
     for (int k = 0; k < N; ++k)
       if (strides[k][0] != 1 && sizes[0] != 1) return false;
     return true;
   }
 
-  NLAMMR_HD void offsets(int64_t linear, int64_t (&out)[N]) const {
+  NLAMMR_HOST_DEVICE void offsets(int64_t linear, int64_t (&out)[N]) const {
     if (ndim == 1) {  // the common case after merging: no division
       for (int k = 0; k < N; ++k) out[k] = linear * strides[k][0];
       return;

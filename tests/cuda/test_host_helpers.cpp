@@ -1,13 +1,11 @@
 // Host-side pieces of the CUDA backend, tested on any machine (no GPU
-// needed): strided indexing, launch geometry, attention tiling, the caching
-// allocator's bookkeeping and the element conversions of the copy kernels.
+// needed): strided indexing, launch geometry, attention tiling and the caching
+// allocator's bookkeeping. (The element conversions of the copy kernels are
+// kernels/common/scalar_convert.h, the CPU's too: tests/engine/test_dtype.cpp.)
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
-#include <cstring>
-#include <limits>
 #include <map>
 #include <vector>
 
@@ -15,7 +13,6 @@
 #include "kernels/cuda/attention_tiles.h"
 #include "kernels/cuda/caching_allocator.h"
 #include "kernels/cuda/launch_config.h"
-#include "kernels/cuda/scalar_convert.h"
 #include "kernels/cuda/strided_layout.h"
 
 using namespace nlammr;
@@ -266,54 +263,6 @@ TEST_CASE("caching allocator: reuses freed blocks of the same class, empties its
   allocator.deallocate(reinterpret_cast<void*>(0x1234));  // unknown: reported, ignored
   allocator.empty_cache();
   CHECK(used == 0);
-}
-
-TEST_CASE("device element conversions equal the CPU's, bit for bit") {
-  // Every half and bfloat16 value.
-  int half_mismatches = 0, bf16_mismatches = 0;
-  for (uint32_t h = 0; h < 65536; ++h) {
-    const uint16_t bits = static_cast<uint16_t>(h);
-    half_mismatches += float_bits(half_bits_to_float(bits)) != float_bits(half_to_float(bits));
-    bf16_mismatches += float_bits(bfloat16_bits_to_float(bits)) != float_bits(bfloat16_to_float(bits));
-  }
-  CHECK(half_mismatches == 0);
-  CHECK(bf16_mismatches == 0);
-  // Floats of every exponent with assorted mantissas, ties, subnormals, infinities and NaN.
-  std::vector<float> values = {0.0f,
-                               -0.0f,
-                               1.0f,
-                               -1.0f,
-                               65504.0f,
-                               65520.0f,
-                               1e-8f,
-                               -3e-7f,
-                               5.96e-8f,
-                               2.98e-8f,
-                               std::numeric_limits<float>::infinity(),
-                               -std::numeric_limits<float>::infinity(),
-                               std::numeric_limits<float>::quiet_NaN(),
-                               std::numeric_limits<float>::denorm_min()};
-  for (uint32_t e = 0; e < 256; ++e)
-    for (uint32_t m : {0u, 1u, 0x1000u, 0x1fffu, 0x2000u, 0x3000u, 0x7fffu, 0x8000u, 0x18000u, 0x7fffffu})
-      for (uint32_t s : {0u, 1u}) values.push_back(float_from_bits((s << 31) | (e << 23) | m));
-  for (float f : values) {
-    INFO("float bits " << float_bits(f));
-    CHECK(float_to_half_bits(f) == float_to_half(f));
-    CHECK(float_to_bfloat16_bits(f) == float_to_bfloat16(f));
-  }
-  // Integer saturation as in kernels/cpu/copy_fill.cpp.
-  CHECK(double_to_int32(3.9) == 3);
-  CHECK(double_to_int32(-3.9) == -3);
-  CHECK(double_to_int32(1e12) == std::numeric_limits<int32_t>::max());
-  CHECK(double_to_int32(-1e12) == std::numeric_limits<int32_t>::min());
-  CHECK(double_to_int32(std::nan("")) == 0);
-  CHECK(double_to_int64(1e300) == std::numeric_limits<int64_t>::max());
-  CHECK(double_to_uint8(-5.0) == 0);
-  CHECK(double_to_uint8(300.0) == 255);
-  // And through the CPU backend: the same results for a tensor conversion.
-  Tensor x = Tensor::from_vector<double>({3.9, -3.9, 1e12, -1e12, 300.0, -5.0}, {6});
-  const std::vector<int32_t> i32 = x.to(DType::Int32).to_vector<int32_t>();
-  for (size_t i = 0; i < i32.size(); ++i) CHECK(i32[i] == double_to_int32(x.to_vector<double>()[i]));
 }
 
 TEST_CASE("caching allocator: a failing free empties the bins anyway and never throws") {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "kernels/philox.h"
+#include "kernels/common/philox.h"
 
 using namespace nlammr;
 

@@ -16,7 +16,7 @@
 #include "io/checkpoint.h"
 #include "io/input_file.h"
 #include "io/tensorboard_events.h"
-#include "kernels/philox.h"
+#include "kernels/common/philox.h"
 #include "models/nlammr/evaluation/bootstrap.h"
 #include "models/nlammr/model/loss.h"
 #include "models/nlammr/inputs/visit_batch.h"

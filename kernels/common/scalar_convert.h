@@ -1,31 +1,33 @@
-// Element conversions for the CUDA copy kernels, bit for bit the CPU's
-// (engine/dtype.cpp for float16/bfloat16, kernels/cpu/copy_fill.cpp for the
-// rest): a value of one dtype becomes a double, and a double becomes a value
-// of another, with the same rounding and the same saturation of integers.
-// Usable on the host too, where the unit tests compare them with the CPU's.
+// Element conversions between dtypes, written once for both backends: the
+// float16 and bfloat16 encodings (round to nearest even on the way down,
+// NaN kept quiet) and the saturating conversion of a double to an integer.
+// engine/dtype.h's half_to_float, float_to_half, bfloat16_to_float and
+// float_to_bfloat16 (checkpoints, the CPU copy kernel) are these functions,
+// and the CUDA copy kernels (kernels/cuda/copy_fill.cu) call them on the
+// device, so a conversion gives the same bits on every backend.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/cuda/host_device.h"
+#include "kernels/common/host_device.h"
 
-namespace nlammr::cuda {
+namespace nlammr::convert {
 
-NLAMMR_HD uint32_t float_bits(float f) {
+NLAMMR_HOST_DEVICE uint32_t float_bits(float f) {
   uint32_t u;
   memcpy(&u, &f, sizeof u);
   return u;
 }
 
-NLAMMR_HD float float_from_bits(uint32_t u) {
+NLAMMR_HOST_DEVICE float float_from_bits(uint32_t u) {
   float f;
   memcpy(&f, &u, sizeof f);
   return f;
 }
 
-NLAMMR_HD float half_bits_to_float(uint16_t h) {
+NLAMMR_HOST_DEVICE float half_bits_to_float(uint16_t h) {
   const uint32_t sign = (h >> 15) & 1u;
   const uint32_t exp = (h >> 10) & 0x1fu;
   const uint32_t mant = h & 0x3ffu;
@@ -40,7 +42,7 @@ NLAMMR_HD float half_bits_to_float(uint16_t h) {
   return sign ? -value : value;
 }
 
-NLAMMR_HD uint16_t float_to_half_bits(float f) {
+NLAMMR_HOST_DEVICE uint16_t float_to_half_bits(float f) {
   const uint32_t x = float_bits(f);
   const uint32_t sign = (x >> 16) & 0x8000u;
   const uint32_t abs = x & 0x7fffffffu;
@@ -57,9 +59,9 @@ NLAMMR_HD uint16_t float_to_half_bits(float f) {
   return static_cast<uint16_t>(sign | (h >> 13));
 }
 
-NLAMMR_HD float bfloat16_bits_to_float(uint16_t b) { return float_from_bits(static_cast<uint32_t>(b) << 16); }
+NLAMMR_HOST_DEVICE float bfloat16_bits_to_float(uint16_t b) { return float_from_bits(static_cast<uint32_t>(b) << 16); }
 
-NLAMMR_HD uint16_t float_to_bfloat16_bits(float f) {
+NLAMMR_HOST_DEVICE uint16_t float_to_bfloat16_bits(float f) {
   uint32_t x = float_bits(f);
   if ((x & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((x >> 16) | 0x40u);  // keep NaN quiet
   const uint32_t lsb = (x >> 16) & 1u;
@@ -68,21 +70,21 @@ NLAMMR_HD uint16_t float_to_bfloat16_bits(float f) {
 }
 
 // Casting NaN or an out-of-range double to an integer is undefined; clamp so
-// that a bad value gives a defined (if meaningless) integer, as the CPU does.
+// that a bad value gives a defined (if meaningless) integer (NaN gives 0).
 template <typename I>
-NLAMMR_HD I saturate_to(double v, double lowest, double highest, I lowest_i, I highest_i) {
+NLAMMR_HOST_DEVICE I saturate_to(double v, double lowest, double highest, I lowest_i, I highest_i) {
   if (!(v == v)) return I(0);
   if (v <= lowest) return lowest_i;
   if (v >= highest) return highest_i;
   return static_cast<I>(v);
 }
 
-NLAMMR_HD int32_t double_to_int32(double v) {
+NLAMMR_HOST_DEVICE int32_t double_to_int32(double v) {
   return saturate_to<int32_t>(v, -2147483648.0, 2147483647.0, INT32_MIN, INT32_MAX);
 }
-NLAMMR_HD int64_t double_to_int64(double v) {
+NLAMMR_HOST_DEVICE int64_t double_to_int64(double v) {
   return saturate_to<int64_t>(v, -9223372036854775808.0, 9223372036854775807.0, INT64_MIN, INT64_MAX);
 }
-NLAMMR_HD uint8_t double_to_uint8(double v) { return saturate_to<uint8_t>(v, 0.0, 255.0, 0, 255); }
+NLAMMR_HOST_DEVICE uint8_t double_to_uint8(double v) { return saturate_to<uint8_t>(v, 0.0, 255.0, 0, 255); }
 
-}  // namespace nlammr::cuda
+}  // namespace nlammr::convert

@@ -1,17 +1,14 @@
 // Philox-4x32-10, the counter-based random number generator of Salmon et al.,
 // "Parallel random numbers: as easy as 1, 2, 3" (SC'11). A random value is a
 // pure function of (key, counter), so element i of a dropout mask is the same
-// whichever thread, device or thread count computes it. Shared by the CPU and
-// CUDA kernels, hence the host/device qualifiers.
+// whichever thread, device or thread count computes it. Compiled by both
+// backends (and by engine/random.cpp for host-side sampling), so a CUDA
+// dropout mask is bit-identical to the CPU's.
 #pragma once
 
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define NLAMMR_HOST_DEVICE __host__ __device__ __forceinline__
-#else
-#define NLAMMR_HOST_DEVICE inline
-#endif
+#include "kernels/common/host_device.h"
 
 namespace nlammr::philox {
 
