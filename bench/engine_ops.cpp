@@ -34,18 +34,18 @@ struct Result {
 };
 
 std::vector<Result> run_cases(const std::vector<CaseSpec>& cases, const std::vector<int>& thread_counts,
-                              const TimingBudget& budget) {
+                              const TimingPlan& plan) {
   std::vector<Result> results;
   for (const CaseSpec& spec : cases) {
     CaseRun run = spec.make();
     for (int threads : thread_counts) {
       omp_set_num_threads(threads);
-      Result r{spec.name, threads, spec.flops, measure(run.nlammr, budget), std::nullopt};
+      Result r{spec.name, threads, spec.flops, measure(run.nlammr, plan), std::nullopt};
       if (run.eigen) {
         // Eigen's own parallel GEMM, as Eigen is meant to be used; then back
         // to one thread, which the engine's tiled GEMM relies on.
         Eigen::setNbThreads(threads);
-        r.eigen = measure(run.eigen, budget);
+        r.eigen = measure(run.eigen, plan);
         Eigen::setNbThreads(1);
       }
       std::fprintf(stderr, "  %-48s threads=%d  nlammr %9.3f ms%s\n", spec.name.c_str(), threads,
@@ -186,10 +186,10 @@ int main(int argc, char** argv) {
       if (filter.empty() || c.name.find(filter) != std::string::npos) cases.push_back(std::move(c));
     const auto torch =
         torch_json.empty() ? std::map<std::pair<std::string, int>, Timing>{} : read_torch(torch_json);
-    TimingBudget budget;
-    budget.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
-    budget.total_s = seconds_per_case;
-    std::vector<Result> results = run_cases(cases, threads, budget);
+    TimingPlan plan;
+    plan.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
+    plan.total_s = seconds_per_case;
+    std::vector<Result> results = run_cases(cases, threads, plan);
     if (!json_out.empty()) write_json(json_out, results);
     print_table(results, torch);
   } catch (const std::exception& e) {

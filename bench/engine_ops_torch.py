@@ -31,13 +31,14 @@ def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s
             break
     estimate = (clock() - start) / warm_calls
     calls = max(1, int(-(-sample_s // max(estimate, 1e-9))))
-    samples = min(max(int(total_s / (estimate * calls)), min_samples), max_samples)
     per_call = []
-    for _ in range(samples):
+    start = clock()
+    while len(per_call) < min_samples or (len(per_call) < max_samples and clock() - start < total_s):
         t0 = clock()
         for _ in range(calls):
             call()
         per_call.append((clock() - t0) / calls)
+    samples = len(per_call)
     return {"median_s": statistics.median(per_call), "min_s": min(per_call), "samples": samples,
             "calls_per_sample": calls}
 

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/gin/timing.h"
+#include "bench/harness.h"
 #include "engine/engine.h"
 #include "models/gin/graph_batch.h"
 #include "chem/graph_json.h"
@@ -73,6 +73,19 @@ void write_graphs(const std::string& path, const Classes& classes) {
     out << line.dump() << "\n";
   }
   if (!out) throw std::runtime_error("failed writing " + path);
+}
+
+// The timing procedure gin_bench_torch.py mirrors: at least two warm-up calls
+// and 0.3 s, then samples of one call each for 3 s (5 to 50 samples).
+bench::TimingPlan gin_plan() {
+  bench::TimingPlan plan;
+  plan.warmup_calls = 2;
+  plan.warmup_s = 0.3;
+  plan.sample_s = 0.0;
+  plan.total_s = 3.0;
+  plan.min_samples = 5;
+  plan.max_samples = 50;
+  return plan;
 }
 
 void report(const std::string& name, int threads, const bench::Timing& t, int64_t items,
@@ -126,7 +139,7 @@ int main(int argc, char** argv) {
                    } catch (const std::runtime_error&) {
                    }
                  }
-               }),
+               }, gin_plan()),
                static_cast<int64_t>(entries.size()), "molecules");
       const std::string train_case = "gin forward+backward (train)";
       if (wanted(train_case)) {
@@ -134,7 +147,7 @@ int main(int argc, char** argv) {
         report(train_case, threads, bench::measure([&] {
                  gin.zero_grad();
                  sum(gin.class_embeddings(graphs) * upstream).backward();
-               }),
+               }, gin_plan()),
                graphs.num_classes, "classes");
       }
       const std::string eval_case = "gin forward (eval)";
@@ -143,7 +156,7 @@ int main(int argc, char** argv) {
         report(eval_case, threads, bench::measure([&] {
                  NoGradGuard no_grad;
                  gin.class_embeddings(graphs);
-               }),
+               }, gin_plan()),
                graphs.num_classes, "classes");
       }
     }
