@@ -3,7 +3,7 @@
 // bench/engine_ops_torch.py, against PyTorch. bench/run_engine_bench.sh runs
 // both and prints the joined table.
 //
-//   engine_ops [--threads 1,2] [--torch-json torch.json] [--json out.json] [--filter matmul] [--quick]
+//   engine_ops [--threads 1,2] [--torch-json torch.json] [--json out.json] [--filter matmul] [--quick] [--list]
 //
 // Timings are per call; ratios use the minimum over samples (see harness.h).
 #include <omp.h>
@@ -164,13 +164,14 @@ int main(int argc, char** argv) {
   using namespace nlammr::bench;
   CLI::App app{"CPU benchmarks of the nlammr engine against Eigen and PyTorch"};
   std::string threads_list = "1,2", torch_json, json_out, filter, clock = "wall";
-  bool quick = false;
+  bool quick = false, list = false;
   app.add_option("--threads", threads_list, "comma-separated thread counts");
   app.add_option("--torch-json", torch_json,
                  "PyTorch results from bench/engine_ops_torch.py, joined into the table");
   app.add_option("--json", json_out, "write the nlammr and Eigen results to this JSON file");
   app.add_option("--filter", filter, "run only cases whose name contains this text");
   app.add_flag("--quick", quick, "small sizes only (a smoke run)");
+  app.add_flag("--list", list, "print the case names (after --filter and --quick) and exit");
   double seconds_per_case = 0.6;
   app.add_option("--seconds-per-case", seconds_per_case,
                  "time spent sampling each case and thread count (longer: more robust minima)")
@@ -184,6 +185,10 @@ int main(int argc, char** argv) {
     std::vector<CaseSpec> cases;
     for (CaseSpec& c : engine_cases(quick))
       if (filter.empty() || c.name.find(filter) != std::string::npos) cases.push_back(std::move(c));
+    if (list) {
+      for (const CaseSpec& c : cases) std::printf("%s\n", c.name.c_str());
+      return 0;
+    }
     const auto torch =
         torch_json.empty() ? std::map<std::pair<std::string, int>, Timing>{} : read_torch(torch_json);
     TimingPlan plan;

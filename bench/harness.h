@@ -25,9 +25,7 @@
 #include <climits>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <functional>
-#include <string>
 #include <vector>
 
 namespace nlammr::bench {
@@ -160,17 +158,6 @@ inline std::vector<Timing> measure_each(const std::vector<std::function<void()>>
 
 inline Timing measure(const std::function<void()>& call, const TimingPlan& plan = {}) {
   return measure_each({call}, plan).front();
-}
-
-// The fields of a Timing as one JSON object's members (no braces), the form
-// every benchmark's JSON rows use:
-//   "median_s": ..., "min_s": ..., "samples": ..., "calls_per_sample": ..., "clock": "wall"
-inline std::string timing_json_fields(const Timing& t) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "\"median_s\": %.9g, \"min_s\": %.9g, \"samples\": %d, \"calls_per_sample\": %d, \"clock\": \"%s\"",
-                t.median_s, t.min_s, t.samples, t.calls_per_sample, clock_name(t.clock));
-  return buf;
 }
 
 }  // namespace nlammr::bench
