@@ -3,9 +3,12 @@
 procedure (bench/harness.h), written to JSON for engine_ops --torch-json.
 
     python3 bench/engine_ops_torch.py --threads 1,2 --out torch.json [--filter matmul] [--quick]
+    python3 bench/engine_ops_torch.py --list [--quick]
 
-Case names must match bench/engine_cases.cpp exactly; the two result sets are
-joined by (case, threads).
+Case names must match bench/engine_cases.cpp exactly (the kCpuBench cases of
+tests/cases/kernel_cases.h); the two result sets are joined by (case,
+threads). bench/run_engine_bench.sh compares `--list` with `engine_ops
+--list` before timing, so a case added on one side only is an error.
 """
 import argparse
 import json
@@ -14,8 +17,11 @@ import re
 import statistics
 import time
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # --list needs no PyTorch
+    torch = F = None
 
 
 def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s=0.6, min_samples=5,
@@ -165,7 +171,16 @@ def main():
                         help="wall time, or CPU time of the process (stable under load for 1 thread)")
     parser.add_argument("--describe", action="store_true",
                         help="print the PyTorch build in one line and exit")
+    parser.add_argument("--list", action="store_true",
+                        help="print the case names (after --filter and --quick) and exit")
     args = parser.parse_args()
+    if args.list:
+        for name, _, _ in all_cases(args.quick):
+            if args.filter in name:
+                print(name)
+        return
+    if torch is None:
+        parser.error("PyTorch is not installed")
     if args.describe:
         info = blas_info()
         print(f"{torch.__version__}, BLAS={info['blas']}, CPU capability={info['cpu_capability']}")

@@ -51,6 +51,15 @@ mkdir -p "$out_dir"
 # BLAS line below), so it does not apply, but it is reported when set.
 unset OMP_NUM_THREADS MKL_NUM_THREADS OPENBLAS_NUM_THREADS
 
+# Both sides must time the same cases (tests/cases/kernel_cases.h on the
+# nlammr side, engine_ops_torch.py's own definitions on the PyTorch side).
+if ! case_diff="$(diff <("$bench" --list --filter "$filter" "${quick[@]}") \
+                       <(python3 "$root/bench/engine_ops_torch.py" --list --filter "$filter" "${quick[@]}"))"; then
+  echo "run_engine_bench.sh: engine_ops and engine_ops_torch.py list different cases (< nlammr, > PyTorch):" >&2
+  echo "$case_diff" >&2
+  exit 1
+fi
+
 echo "## Machine"
 echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
