@@ -99,7 +99,8 @@ void add_op_cases(std::vector<CaseSpec>& out) {
     const Shape scores(c.dims);
     out.push_back(op_case("softmax fwd " + shape_name(scores), [=] {
       Generator gen(3);
-      return forward_run({randn(scores, gen)}, [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
+      return forward_run({randn(scores, gen)},
+                         [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
     }));
     out.push_back(op_case("softmax fwd+bwd " + shape_name(scores), [=] {
       Generator gen(3);
@@ -115,8 +116,8 @@ void add_op_cases(std::vector<CaseSpec>& out) {
       return std::vector<Tensor>{randn(hidden, gen), randn({hidden[1]}, gen), randn({hidden[1]}, gen)};
     };
     auto ln = [](const std::vector<Tensor>& x) { return layer_norm(x[0], x[1], x[2], 1e-12); };
-    out.push_back(
-        op_case("layer_norm fwd " + shape_name(hidden), [=] { return forward_run(layer_norm_inputs(), ln); }));
+    out.push_back(op_case("layer_norm fwd " + shape_name(hidden),
+                          [=] { return forward_run(layer_norm_inputs(), ln); }));
     out.push_back(op_case("layer_norm fwd+bwd " + shape_name(hidden),
                           [=] { return backward_run(layer_norm_inputs(), hidden, ln); }));
   }
@@ -163,7 +164,8 @@ void add_op_cases(std::vector<CaseSpec>& out) {
     const Shape shape = over_rows ? Shape{c.dim(1), c.dim(2)} : Shape{c.dim(0), c.dim(1)};
     out.push_back(op_case("sum dim=" + std::to_string(dim) + " " + shape_name(shape), [=] {
       Generator gen(7);
-      return forward_run({randn(shape, gen)}, [dim](const std::vector<Tensor>& x) { return sum(x[0], {dim}); });
+      return forward_run({randn(shape, gen)},
+                         [dim](const std::vector<Tensor>& x) { return sum(x[0], {dim}); });
     }));
   }
 
@@ -185,24 +187,27 @@ void add_op_cases(std::vector<CaseSpec>& out) {
   // aggregation (edge rows summed into node rows).
   for (const cases::OpCase& c : registered("index_select")) {
     const int64_t rows = c.dim(0), width = c.dim(1), count = c.dim(2);
-    out.push_back(op_case("index_select " + shape_name({rows, width}) + " rows=" + std::to_string(count), [=] {
-      Generator gen(9);
-      std::vector<int64_t> ids(static_cast<size_t>(count));
-      for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>((i * 7919) % static_cast<size_t>(rows));
-      return forward_run({randn({rows, width}, gen), Tensor::from_vector(ids, {count})},
-                         [](const std::vector<Tensor>& x) { return index_select(x[0], x[1]); });
-    }));
+    out.push_back(
+        op_case("index_select " + shape_name({rows, width}) + " rows=" + std::to_string(count), [=] {
+          Generator gen(9);
+          std::vector<int64_t> ids(static_cast<size_t>(count));
+          for (size_t i = 0; i < ids.size(); ++i)
+            ids[i] = static_cast<int64_t>((i * 7919) % static_cast<size_t>(rows));
+          return forward_run({randn({rows, width}, gen), Tensor::from_vector(ids, {count})},
+                             [](const std::vector<Tensor>& x) { return index_select(x[0], x[1]); });
+        }));
   }
   for (const cases::OpCase& c : registered("index_add")) {
     const int64_t sources = c.dim(0), rows = c.dim(1), width = c.dim(2);
-    out.push_back(op_case("index_add " + shape_name({sources, width}) + " -> rows=" + std::to_string(rows), [=] {
-      Generator gen(10);
-      std::vector<int64_t> dst(static_cast<size_t>(sources));
-      for (size_t i = 0; i < dst.size(); ++i)
-        dst[i] = static_cast<int64_t>((i * 2654435761u) % static_cast<size_t>(rows));
-      return forward_run({randn({sources, width}, gen), Tensor::from_vector(dst, {sources})},
-                         [rows](const std::vector<Tensor>& x) { return scatter_add(x[0], x[1], rows); });
-    }));
+    out.push_back(
+        op_case("index_add " + shape_name({sources, width}) + " -> rows=" + std::to_string(rows), [=] {
+          Generator gen(10);
+          std::vector<int64_t> dst(static_cast<size_t>(sources));
+          for (size_t i = 0; i < dst.size(); ++i)
+            dst[i] = static_cast<int64_t>((i * 2654435761u) % static_cast<size_t>(rows));
+          return forward_run({randn({sources, width}, gen), Tensor::from_vector(dst, {sources})},
+                             [rows](const std::vector<Tensor>& x) { return scatter_add(x[0], x[1], rows); });
+        }));
   }
 
   // A BERT feed-forward projection as the model calls it: x . W^T + b.
@@ -215,7 +220,9 @@ void add_op_cases(std::vector<CaseSpec>& out) {
     auto lin = [](const std::vector<Tensor>& x) { return linear(x[0], x[1], x[2]); };
     const std::string name = shape_name({rows, in}) + "->" + std::to_string(outs);
     out.push_back(op_case("linear fwd " + name, [=] { return forward_run(linear_inputs(), lin); }));
-    out.push_back(op_case("linear fwd+bwd " + name, [=] { return backward_run(linear_inputs(), {rows, outs}, lin); }));
+    out.push_back(op_case("linear fwd+bwd " + name, [=] {
+      return backward_run(linear_inputs(), {rows, outs}, lin);
+    }));
   }
 }
 
@@ -226,7 +233,8 @@ std::vector<CaseSpec> engine_cases(bool quick) {
   // Square products, then the BERT-like layer's at 4096 tokens, hidden 384
   // (attention projections, feed-forward up and down): matmul [m x k]x[k x n].
   for (const cases::OpCase& c : cases::cases_for("gemm", quick ? cases::kSmoke : cases::kCpuBench)) {
-    if (c.dim(0) != 1 || c.flag("trans_a") || c.flag("trans_b") || c.param("alpha") != 1.0 || c.param("beta") != 0.0)
+    if (c.dim(0) != 1 || c.flag("trans_a") || c.flag("trans_b") || c.param("alpha") != 1.0 ||
+        c.param("beta") != 0.0)
       throw std::runtime_error("engine_ops: gemm cases are plain single products");
     out.push_back(gemm_case(c.why, {c.dim(1), c.dim(3), c.dim(2)}));
   }

@@ -3,7 +3,8 @@
 // bench/engine_ops_torch.py, against PyTorch. bench/run_engine_bench.sh runs
 // both and prints the joined table.
 //
-//   engine_ops [--threads 1,2] [--torch-json torch.json] [--json out.json] [--filter matmul] [--quick] [--list]
+//   engine_ops [--threads 1,2] [--torch-json torch.json] [--json out.json] [--filter matmul] [--quick]
+//   [--list]
 //
 // Timings are per call; ratios use the minimum over samples (see harness.h).
 #include <omp.h>

@@ -91,7 +91,9 @@ struct Timing {
   Clock clock = Clock::Wall;
 
   long long timed_calls() const { return static_cast<long long>(samples) * calls_per_sample; }
-  double wall_mean_s() const { return timed_calls() ? wall_total_s / static_cast<double>(timed_calls()) : 0.0; }
+  double wall_mean_s() const {
+    return timed_calls() ? wall_total_s / static_cast<double>(timed_calls()) : 0.0;
+  }
   double cpu_mean_s() const { return timed_calls() ? cpu_total_s / static_cast<double>(timed_calls()) : 0.0; }
 };
 
@@ -132,7 +134,8 @@ inline std::vector<Timing> measure_each(const std::vector<std::function<void()>>
     out[i].calls_per_sample = 1;
     if (plan.sample_s > 0.0 && warm_calls[i] > 0) {
       const double estimate = warm_time[i] / warm_calls[i];
-      out[i].calls_per_sample = std::max(1, static_cast<int>(std::ceil(plan.sample_s / std::max(estimate, 1e-9))));
+      out[i].calls_per_sample =
+          std::max(1, static_cast<int>(std::ceil(plan.sample_s / std::max(estimate, 1e-9))));
     }
   }
   const double sample_start = now_seconds(plan.clock);

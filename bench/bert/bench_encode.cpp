@@ -73,7 +73,9 @@ int main(int argc, char** argv) try {
   app.add_option("--threads", threads, "OpenMP threads")->capture_default_str();
   app.add_option("--batch", batch, "Texts per forward pass")->capture_default_str();
   app.add_option("--max-length", max_length, "Truncation length in tokens")->capture_default_str();
-  app.add_option("--reps", reps, "Timed passes over all texts")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--reps", reps, "Timed passes over all texts")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--clock", clock, "wall or cpu (process CPU time)")
       ->check(CLI::IsMember({"wall", "cpu"}))
       ->capture_default_str();
@@ -100,9 +102,9 @@ int main(int argc, char** argv) try {
 
   // No warm-up: the first pass's cold start is part of what --reps 1 measures.
   const bench::Clock timing_clock = clock == "cpu" ? bench::Clock::ProcessCpu : bench::Clock::Wall;
-  const double best =
-      bench::measure([&] { embed_texts(*model, tokenizer, texts, options); }, bench::fixed_samples(reps, 0, timing_clock))
-          .min_s;
+  const double best = bench::measure([&] { embed_texts(*model, tokenizer, texts, options); },
+                                     bench::fixed_samples(reps, 0, timing_clock))
+                          .min_s;
   const double per_second = static_cast<double>(texts.size()) / best;
   std::printf("nlammr  threads %d  texts %zu  mean tokens %.1f  batch %lld  %.2f s  %.1f texts/s\n", threads,
               texts.size(), static_cast<double>(tokens) / static_cast<double>(texts.size()),

@@ -130,7 +130,8 @@ int main() {
     const double peak = measured_fp32_tflops();
     report("peak", "fp32_fma_cuda_cores", "-", peak, "TFLOP/s", peak);
     for (const cases::OpCase& c : cases::cases_for("attention", cases::kGpuBench)) {
-      if (c.dim(2) != c.dim(3)) throw std::runtime_error("bench_attention times self-attention: sq must equal sk");
+      if (c.dim(2) != c.dim(3))
+        throw std::runtime_error("bench_attention times self-attention: sq must equal sk");
       bench_shape(c.dim(0), c.dim(1), c.dim(2), c.dim(4), peak);
     }
   });

@@ -17,11 +17,10 @@
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -129,16 +128,20 @@ int main(int argc, char** argv) {
         // `samples` timed calls each, the contenders taking turns.
         bench::TimingPlan plan = bench::fixed_samples(samples, 1);
         plan.warmup_s = 0.2;
-        const std::vector<bench::Timing> timings = bench::measure_each(
-            {[&] { contenders[0].call(d, a.data(), b.data(), c.data()); },
-             [&] { contenders[1].call(d, a.data(), b.data(), c.data()); }},
-            plan);
+        const std::vector<bench::Timing> timings =
+            bench::measure_each({[&] { contenders[0].call(d, a.data(), b.data(), c.data()); },
+                                 [&] { contenders[1].call(d, a.data(), b.data(), c.data()); }},
+                                plan);
         for (int i = 0; i < 2; ++i) {
           const bench::Timing& t = timings[i];
-          nlohmann::json row = {{"side", contenders[i].side}, {"case", cs.name},
+          nlohmann::json row = {{"side", contenders[i].side},
+                                {"case", cs.name},
                                 {"shape", shape},
-                                {"layout", layout(d)}, {"threads", threads}, {"min_s", t.min_s},
-                                {"median_s", t.median_s}, {"gflops", flops / t.min_s * 1e-9}};
+                                {"layout", layout(d)},
+                                {"threads", threads},
+                                {"min_s", t.min_s},
+                                {"median_s", t.median_s},
+                                {"gflops", flops / t.min_s * 1e-9}};
           std::cout << row.dump() << std::endl;
         }
       }

@@ -132,31 +132,40 @@ int main(int argc, char** argv) {
       // Featurizing is single-threaded on both sides; it is timed at each
       // count anyway so that every row of the table has both columns.
       if (wanted("featurize"))
-        report("featurize", threads, bench::measure([&] {
-                 for (const SmilesEntry& entry : entries) {
-                   try {
-                     smiles_to_graph(entry.smiles);
-                   } catch (const std::runtime_error&) {
-                   }
-                 }
-               }, gin_plan()),
+        report("featurize", threads,
+               bench::measure(
+                   [&] {
+                     for (const SmilesEntry& entry : entries) {
+                       try {
+                         smiles_to_graph(entry.smiles);
+                       } catch (const std::runtime_error&) {
+                       }
+                     }
+                   },
+                   gin_plan()),
                static_cast<int64_t>(entries.size()), "molecules");
       const std::string train_case = "gin forward+backward (train)";
       if (wanted(train_case)) {
         gin.train();
-        report(train_case, threads, bench::measure([&] {
-                 gin.zero_grad();
-                 sum(gin.class_embeddings(graphs) * upstream).backward();
-               }, gin_plan()),
+        report(train_case, threads,
+               bench::measure(
+                   [&] {
+                     gin.zero_grad();
+                     sum(gin.class_embeddings(graphs) * upstream).backward();
+                   },
+                   gin_plan()),
                graphs.num_classes, "classes");
       }
       const std::string eval_case = "gin forward (eval)";
       if (wanted(eval_case)) {
         gin.eval();
-        report(eval_case, threads, bench::measure([&] {
-                 NoGradGuard no_grad;
-                 gin.class_embeddings(graphs);
-               }, gin_plan()),
+        report(eval_case, threads,
+               bench::measure(
+                   [&] {
+                     NoGradGuard no_grad;
+                     gin.class_embeddings(graphs);
+                   },
+                   gin_plan()),
                graphs.num_classes, "classes");
       }
     }

@@ -46,7 +46,8 @@ void row(const char* shape, size_t n, const chem::Molecule& mol, bool with_defin
   if (with_definition) {
     const auto invariants = chem::cip_initial_invariants(mol);
     plan.min_samples = 1;
-    const bench::Timing slow = bench::measure([&] { testing::cip_ranks_by_definition(mol, invariants); }, plan);
+    const bench::Timing slow =
+        bench::measure([&] { testing::cip_ranks_by_definition(mol, invariants); }, plan);
     std::printf("  definition %10.3f ms  ratio %7.1fx", slow.min_s * 1e3, slow.min_s / fast.min_s);
   }
   std::printf("\n");

@@ -24,11 +24,11 @@
 #include <vector>
 
 #include "bench/harness.h"
-#include "engine/engine.h"
-#include "data/cohort/cohort.h"
 #include "chem/graph_json.h"
 #include "chem/molecule_graph.h"
+#include "data/cohort/cohort.h"
 #include "data/synthetic/synthetic_cohort.h"
+#include "engine/engine.h"
 #include "models/nlammr/training/trainer.h"
 
 using namespace nlammr;
@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
     // Each call trains on the epoch's next batch: `warmup` untimed steps, then
     // `steps` timed ones; wall and CPU time are the totals over the timed steps.
     int64_t next_step = 0;
-    const bench::Timing timing = bench::measure([&] { run_step(next_step++); },
-                                                bench::fixed_samples(static_cast<int>(steps), static_cast<int>(warmup)));
+    const bench::Timing timing =
+        bench::measure([&] { run_step(next_step++); },
+                       bench::fixed_samples(static_cast<int>(steps), static_cast<int>(warmup)));
     const double wall = timing.wall_total_s, cpu = timing.cpu_total_s;
 
     const GraphTensors& g = data.molecules;

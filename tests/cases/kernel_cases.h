@@ -29,10 +29,10 @@ namespace nlammr::cases {
 
 // Who runs a case (a bit set).
 enum Use : unsigned {
-  kTest = 1u,       // tests/cuda: CPU against CUDA (and the simulator)
-  kGpuBench = 2u,   // bench/cuda
-  kCpuBench = 4u,   // bench/engine_ops
-  kSmoke = 8u,      // bench/engine_ops --quick as well
+  kTest = 1u,      // tests/cuda: CPU against CUDA (and the simulator)
+  kGpuBench = 2u,  // bench/cuda
+  kCpuBench = 4u,  // bench/engine_ops
+  kSmoke = 8u,     // bench/engine_ops --quick as well
 };
 
 struct Tolerance {
@@ -43,7 +43,7 @@ struct Tolerance {
 // results are compared with the CPU's.
 struct Family {
   const char* op;
-  const char* dims;  // what OpCase::dims means for this family
+  const char* dims;           // what OpCase::dims means for this family
   std::vector<DType> dtypes;  // the dtypes the tests run (a case may narrow them)
   bool bit_exact;             // compared bit for bit (both devices add in the same order)
   Tolerance f32, f64;         // otherwise |gpu - cpu| <= atol + rtol |cpu|, per dtype
@@ -57,7 +57,7 @@ struct OpCase {
   const char* why;  // the launch path or edge case this shape takes
   unsigned use = kTest;
   std::vector<std::pair<const char*, double>> params = {};  // op-specific settings, by name
-  std::vector<DType> dtypes = {};                          // empty: the family's
+  std::vector<DType> dtypes = {};                           // empty: the family's
 
   int64_t dim(size_t i) const {
     if (i >= dims.size())
@@ -87,10 +87,12 @@ inline const std::vector<DType>& all_dtypes() {
 inline constexpr Tolerance kLibmF32{4e-6, 1e-6}, kLibmF64{1e-13, 1e-14};  // device libm vs host libm
 inline constexpr Tolerance kExact{0.0, 0.0};
 
+// One family per entry, its fields in declaration order.
+// clang-format off
 inline const std::vector<Family>& families() {
   static const std::vector<Family> f = {
-      {"copy", "[rows, cols] of the source, converted between every pair of dtypes", all_dtypes(), true, kExact,
-       kExact, "kernels/cpu/copy_fill.cpp", "kernels/cuda/copy_fill.cu"},
+      {"copy", "[rows, cols] of the source, converted between every pair of dtypes", all_dtypes(), true,
+       kExact, kExact, "kernels/cpu/copy_fill.cpp", "kernels/cuda/copy_fill.cu"},
       {"fill", "[rows, cols]; param value", all_dtypes(), true, kExact, kExact, "kernels/cpu/copy_fill.cpp",
        "kernels/cuda/copy_fill.cu"},
       {"unary", "the input's shape (every UnaryOp, forward and backward)", float_dtypes(), false, kLibmF32,
@@ -99,13 +101,13 @@ inline const std::vector<Family>& families() {
        "kernels/cuda/elementwise.cu"},
       {"binary", "the output's shape (every BinaryOp, on broadcast views)", float_dtypes(), false, kLibmF32,
        kLibmF64, "kernels/cpu/elementwise.cpp", "kernels/cuda/elementwise.cu"},
-      {"add", "the output's shape; param broadcast (the second operand one row)", float_dtypes(), false, kLibmF32,
-       kLibmF64, "kernels/cpu/elementwise.cpp", "kernels/cuda/elementwise.cu"},
+      {"add", "the output's shape; param broadcast (the second operand one row)", float_dtypes(), false,
+       kLibmF32, kLibmF64, "kernels/cpu/elementwise.cpp", "kernels/cuda/elementwise.cu"},
       // Both accumulate in double; only the order of additions differs.
       {"sum", "[outer, n, inner], summed over n", float_dtypes(), false, {1e-6, 1e-5}, {1e-12, 1e-10},
        "kernels/cpu/reduce.cpp", "kernels/cuda/reduce.cu"},
-      {"max", "[outer, n, inner], max and first argmax over n, and the argmax scatter", float_dtypes(), true, kExact,
-       kExact, "kernels/cpu/reduce.cpp", "kernels/cuda/reduce.cu"},
+      {"max", "[outer, n, inner], max and first argmax over n, and the argmax scatter", float_dtypes(), true,
+       kExact, kExact, "kernels/cpu/reduce.cpp", "kernels/cuda/reduce.cu"},
       {"gemm", "[batch, m, n, k]; params trans_a, trans_b, shared_b, alpha, beta", float_dtypes(), false,
        {1e-4, 1e-4}, {1e-12, 1e-12}, "kernels/cpu/gemm.cpp", "kernels/cuda/gemm.cu"},
       {"linear", "[rows, in, out] (x . W^T + b)", float_dtypes(), false, {1e-4, 1e-4}, {1e-12, 1e-12},
@@ -116,16 +118,17 @@ inline const std::vector<Family>& families() {
        {1e-11, 1e-12}, "kernels/cpu/layernorm.cpp", "kernels/cuda/layernorm.cu"},
       {"attention", "[batch, heads, sq, sk, d]; param masked", float_dtypes(), false, {1e-4, 2e-5},
        {1e-10, 1e-12}, "kernels/cpu/attention.cpp", "kernels/cuda/attention.cu"},
-      {"index_select", "[rows, row shape..., count]", {DType::Float32, DType::Float64, DType::Int64, DType::UInt8},
-       true, kExact, kExact, "kernels/cpu/index.cpp", "kernels/cuda/index.cu"},
+      {"index_select", "[rows, row shape..., count]",
+       {DType::Float32, DType::Float64, DType::Int64, DType::UInt8}, true, kExact, kExact,
+       "kernels/cpu/index.cpp", "kernels/cuda/index.cu"},
       {"index_add", "[sources, rows, width]", float_dtypes(), true, kExact, kExact, "kernels/cpu/index.cpp",
        "kernels/cuda/index.cu"},
-      {"segment_sum", "[segments, rows, width] (and its expansion backward)", float_dtypes(), true, kExact, kExact,
-       "kernels/cpu/index.cpp", "kernels/cuda/index.cu"},
+      {"segment_sum", "[segments, rows, width] (and its expansion backward)", float_dtypes(), true, kExact,
+       kExact, "kernels/cpu/index.cpp", "kernels/cuda/index.cu"},
       {"gin_message", "[nodes, edges, width], forward and backward", float_dtypes(), true, kExact, kExact,
        "kernels/cpu/message_passing.cpp", "kernels/cuda/message_passing.cu"},
-      {"dropout", "the mask's shape; param p", float_dtypes(), true, kExact, kExact, "kernels/cpu/random_optim.cpp",
-       "kernels/cuda/random_optim.cu"},
+      {"dropout", "the mask's shape; param p", float_dtypes(), true, kExact, kExact,
+       "kernels/cpu/random_optim.cpp", "kernels/cuda/random_optim.cu"},
       // Both compute in double; fused multiply-adds on the GPU may move the last bit.
       {"optimizer", "[parameters] (Adam, AdamW, SGD variants)", float_dtypes(), false, {1e-6, 1e-9},
        {1e-14, 1e-16}, "kernels/cpu/random_optim.cpp", "kernels/cuda/random_optim.cu"},
@@ -136,11 +139,12 @@ inline const std::vector<Family>& families() {
        "kernels/cpu/losses.cpp", "kernels/cuda/losses.cu"},
       {"cross_entropy", "[rows, classes]", float_dtypes(), false, {1e-5, 1e-6}, {1e-12, 1e-14},
        "kernels/cpu/losses.cpp", "kernels/cuda/losses.cu"},
-      {"contrastive", "[rows, cols] of the similarity matrix", float_dtypes(), false, {1e-5, 1e-6}, {1e-12, 1e-14},
-       "kernels/cpu/losses.cpp", "kernels/cuda/losses.cu"},
+      {"contrastive", "[rows, cols] of the similarity matrix", float_dtypes(), false, {1e-5, 1e-6},
+       {1e-12, 1e-14}, "kernels/cpu/losses.cpp", "kernels/cuda/losses.cu"},
   };
   return f;
 }
+// clang-format on
 
 inline const std::vector<OpCase>& all_cases() {
   static const std::vector<OpCase> c = [] {
@@ -173,8 +177,12 @@ inline const std::vector<OpCase>& all_cases() {
     // GEMM: [batch, m, n, k].
     auto gemm = [&](std::vector<int64_t> dims, const char* why, bool ta, bool tb, bool shared_b, double alpha,
                     double beta, unsigned use = kTest) {
-      v.push_back({"gemm", std::move(dims), why, use,
-                   {{"trans_a", ta}, {"trans_b", tb}, {"shared_b", shared_b}, {"alpha", alpha}, {"beta", beta}}});
+      v.push_back(
+          {"gemm",
+           std::move(dims),
+           why,
+           use,
+           {{"trans_a", ta}, {"trans_b", tb}, {"shared_b", shared_b}, {"alpha", alpha}, {"beta", beta}}});
     };
     gemm({1, 37, 53, 71}, "odd sizes", false, false, false, 1.0, 0.0);
     gemm({1, 37, 53, 71}, "A transposed", true, false, false, 1.0, 0.0);
@@ -247,13 +255,14 @@ inline const std::vector<OpCase>& all_cases() {
     v.push_back({"segment_sum", {30, 200, 33}, "segments of a few rows, some empty"});
     v.push_back({"segment_sum", {300, 40, 5}, "more segments than rows: mostly empty"});
     v.push_back({"segment_sum", {7, 5000, 16}, "long segments"});
-    v.push_back({"segment_sum", {4096, 4096 * 32, 300}, "graph mean pooling: molecules of ~32 atoms", kGpuBench});
+    v.push_back(
+        {"segment_sum", {4096, 4096 * 32, 300}, "graph mean pooling: molecules of ~32 atoms", kGpuBench});
     v.push_back({"segment_sum", {100000, 100000 * 8, 64}, "many short segments", kGpuBench});
     v.push_back({"gin_message", {1, 1, 1}, "one node, one edge"});
     v.push_back({"gin_message", {30, 70, 300}, "wide rows"});
     v.push_back({"gin_message", {500, 2000, 17}, "many edges"});
-    v.push_back({"gin_message", {100000, 200000, 300}, "a batch of molecular graphs (bonds both ways)",
-                 kGpuBench});
+    v.push_back(
+        {"gin_message", {100000, 200000, 300}, "a batch of molecular graphs (bonds both ways)", kGpuBench});
 
     // Random masks and optimizer steps.
     for (double p : {0.1, 0.5, 0.9})
@@ -290,8 +299,12 @@ inline std::vector<OpCase> cases_for(std::string_view op, unsigned use) {
 }
 
 // The dtypes a case runs in: its own, or its family's.
-inline const std::vector<DType>& dtypes_of(const OpCase& c) { return c.dtypes.empty() ? family(c.op).dtypes : c.dtypes; }
+inline const std::vector<DType>& dtypes_of(const OpCase& c) {
+  return c.dtypes.empty() ? family(c.op).dtypes : c.dtypes;
+}
 
-inline Tolerance tolerance_of(const Family& f, DType dtype) { return dtype == DType::Float64 ? f.f64 : f.f32; }
+inline Tolerance tolerance_of(const Family& f, DType dtype) {
+  return dtype == DType::Float64 ? f.f64 : f.f32;
+}
 
 }  // namespace nlammr::cases

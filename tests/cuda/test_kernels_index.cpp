@@ -42,21 +42,21 @@ TEST_CASE("index_select gathers the same rows, for float and integer data, int32
   REQUIRE(cases::family("index_select").bit_exact);
   Generator gen(20);
   for (const cases::OpCase& c : cases::cases_for("index_select", cases::kTest)) {
-  // [rows, row shape..., count]
-  const int64_t rows = c.dims.front(), count = c.dims.back();
-  Shape table_shape(c.dims.begin(), c.dims.end() - 1), out_shape = table_shape;
-  out_shape[0] = count;
-  for (DType index_dtype : {DType::Int32, DType::Int64}) {
-    for (DType dtype : cases::dtypes_of(c)) {
-      const Tensor x = uniform(table_shape, DType::Float64, gen, 0.0, 100.0).to(dtype);
-      const Tensor idx = random_indices(count, rows, index_dtype, gen);
-      OutputPair y = poisoned_pair(out_shape, dtype);
-      cpu_kernels().index_select_rows(x, idx, y.cpu);
-      gpu_kernels().index_select_rows(on_gpu(x), on_gpu(idx), y.gpu);
-      check_identical(y.gpu, y.cpu,
-                      std::string("index_select ") + dtype_name(dtype) + " by " + dtype_name(index_dtype));
+    // [rows, row shape..., count]
+    const int64_t rows = c.dims.front(), count = c.dims.back();
+    Shape table_shape(c.dims.begin(), c.dims.end() - 1), out_shape = table_shape;
+    out_shape[0] = count;
+    for (DType index_dtype : {DType::Int32, DType::Int64}) {
+      for (DType dtype : cases::dtypes_of(c)) {
+        const Tensor x = uniform(table_shape, DType::Float64, gen, 0.0, 100.0).to(dtype);
+        const Tensor idx = random_indices(count, rows, index_dtype, gen);
+        OutputPair y = poisoned_pair(out_shape, dtype);
+        cpu_kernels().index_select_rows(x, idx, y.cpu);
+        gpu_kernels().index_select_rows(on_gpu(x), on_gpu(idx), y.gpu);
+        check_identical(y.gpu, y.cpu,
+                        std::string("index_select ") + dtype_name(dtype) + " by " + dtype_name(index_dtype));
+      }
     }
-  }
   }
 }
 
@@ -189,41 +189,41 @@ TEST_CASE("dropout masks are identical to the CPU's for any offset") {
 TEST_CASE("Adam, AdamW and SGD steps match the CPU") {
   NLAMMR_REQUIRE_CUDA();
   for (const cases::OpCase& c : cases::cases_for("optimizer", cases::kTest)) {
-  for (DType dtype : cases::dtypes_of(c)) {
-    const Tolerance tol = tolerance_of("optimizer", dtype);
-    Generator gen(24);
-    const Shape shape(c.dims);
-    const Tensor p0 = uniform(shape, dtype, gen), g = uniform(shape, dtype, gen);
-    const Tensor m0 = uniform(shape, dtype, gen, -0.1, 0.1), v0 = uniform(shape, dtype, gen, 0.0, 0.1);
-    for (bool decoupled : {false, true}) {
-      AdamStepDesc d;
-      d.lr = 1e-2, d.weight_decay = 0.1, d.step = 3, d.decoupled = decoupled;
-      Tensor pc = p0.clone(), mc = m0.clone(), vc = v0.clone();
-      Tensor pg = on_gpu(p0), mg = on_gpu(m0), vg = on_gpu(v0);
-      cpu_kernels().adam_step(pc, g, mc, vc, d);
-      gpu_kernels().adam_step(pg, on_gpu(g), mg, vg, d);
-      const std::string name = std::string(decoupled ? "adamw " : "adam ") + dtype_name(dtype);
-      check_close(pg, pc, tol, name + " param");
-      check_close(mg, mc, tol, name + " m");
-      check_close(vg, vc, tol, name + " v");
-    }
-    for (bool nesterov : {false, true}) {
-      for (bool first : {true, false}) {
-        SgdStepDesc d;
-        d.lr = 0.1, d.momentum = 0.9, d.dampening = 0.1, d.weight_decay = 0.01, d.nesterov = nesterov;
-        d.first_step = first;
-        Tensor pc = p0.clone(), bc = m0.clone(), pg = on_gpu(p0), bg = on_gpu(m0);
-        cpu_kernels().sgd_step(pc, g, bc, d);
-        gpu_kernels().sgd_step(pg, on_gpu(g), bg, d);
-        check_close(pg, pc, tol, std::string("sgd param ") + dtype_name(dtype));
-        check_close(bg, bc, tol, std::string("sgd momentum ") + dtype_name(dtype));
+    for (DType dtype : cases::dtypes_of(c)) {
+      const Tolerance tol = tolerance_of("optimizer", dtype);
+      Generator gen(24);
+      const Shape shape(c.dims);
+      const Tensor p0 = uniform(shape, dtype, gen), g = uniform(shape, dtype, gen);
+      const Tensor m0 = uniform(shape, dtype, gen, -0.1, 0.1), v0 = uniform(shape, dtype, gen, 0.0, 0.1);
+      for (bool decoupled : {false, true}) {
+        AdamStepDesc d;
+        d.lr = 1e-2, d.weight_decay = 0.1, d.step = 3, d.decoupled = decoupled;
+        Tensor pc = p0.clone(), mc = m0.clone(), vc = v0.clone();
+        Tensor pg = on_gpu(p0), mg = on_gpu(m0), vg = on_gpu(v0);
+        cpu_kernels().adam_step(pc, g, mc, vc, d);
+        gpu_kernels().adam_step(pg, on_gpu(g), mg, vg, d);
+        const std::string name = std::string(decoupled ? "adamw " : "adam ") + dtype_name(dtype);
+        check_close(pg, pc, tol, name + " param");
+        check_close(mg, mc, tol, name + " m");
+        check_close(vg, vc, tol, name + " v");
       }
+      for (bool nesterov : {false, true}) {
+        for (bool first : {true, false}) {
+          SgdStepDesc d;
+          d.lr = 0.1, d.momentum = 0.9, d.dampening = 0.1, d.weight_decay = 0.01, d.nesterov = nesterov;
+          d.first_step = first;
+          Tensor pc = p0.clone(), bc = m0.clone(), pg = on_gpu(p0), bg = on_gpu(m0);
+          cpu_kernels().sgd_step(pc, g, bc, d);
+          gpu_kernels().sgd_step(pg, on_gpu(g), bg, d);
+          check_close(pg, pc, tol, std::string("sgd param ") + dtype_name(dtype));
+          check_close(bg, bc, tol, std::string("sgd momentum ") + dtype_name(dtype));
+        }
+      }
+      SgdStepDesc plain;
+      Tensor pc = p0.clone(), pg = on_gpu(p0);
+      cpu_kernels().sgd_step(pc, g, Tensor(), plain);
+      gpu_kernels().sgd_step(pg, on_gpu(g), Tensor(), plain);
+      check_close(pg, pc, tol, "sgd without momentum");
     }
-    SgdStepDesc plain;
-    Tensor pc = p0.clone(), pg = on_gpu(p0);
-    cpu_kernels().sgd_step(pc, g, Tensor(), plain);
-    gpu_kernels().sgd_step(pg, on_gpu(g), Tensor(), plain);
-    check_close(pg, pc, tol, "sgd without momentum");
-  }
   }
 }

@@ -60,7 +60,8 @@ TEST_CASE("multilabel margin loss matches the CPU, with duplicate targets and ea
       }
       const Tensor target = Tensor::from_vector(t, {rows, classes});
       compare_loss(
-          "multilabel_margin", "multilabel_margin " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype, x.shape(),
+          "multilabel_margin", "multilabel_margin " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype,
+          x.shape(),
           [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
             be.multilabel_margin(x.to(dev), target.to(dev), loss, grad);
           },
@@ -87,8 +88,8 @@ TEST_CASE("cross entropy matches the CPU, with ignored rows") {
       for (int64_t r = 0; r < rows; ++r)
         t[r] = r % 4 == 3 ? -100 : static_cast<int64_t>(gen.uniform() * classes);
       const Tensor target = Tensor::from_vector(t, {rows});
-      compare_loss("cross_entropy", "cross_entropy " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype, x.shape(),
-                   [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
+      compare_loss("cross_entropy", "cross_entropy " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype,
+                   x.shape(), [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                      be.cross_entropy(x.to(dev), target.to(dev), -100, loss, grad);
                    });
     }
@@ -116,8 +117,8 @@ TEST_CASE("contrastive loss matches the CPU, square and rectangular, lines witho
         if (gen.uniform() < 0.5) pos[i * cols + (i * 7 + 3) % cols] = 1;
       }
       const Tensor positives = Tensor::from_vector(pos, {rows, cols});
-      compare_loss("contrastive", "contrastive " + shape_str(sim.shape()) + " " + dtype_name(dtype), dtype, sim.shape(),
-                   [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
+      compare_loss("contrastive", "contrastive " + shape_str(sim.shape()) + " " + dtype_name(dtype), dtype,
+                   sim.shape(), [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                      be.contrastive(sim.to(dev), positives.to(dev), 0.07, loss, grad);
                    });
     }

@@ -22,7 +22,7 @@ struct GemmCase {
   double alpha, beta;
 };
 GemmCase gemm_case(const cases::OpCase& c) {
-  return {c.dim(0),          c.dim(1),          c.dim(2),          c.dim(3),        c.flag("trans_a"),
+  return {c.dim(0),          c.dim(1),           c.dim(2),         c.dim(3),       c.flag("trans_a"),
           c.flag("trans_b"), c.flag("shared_b"), c.param("alpha"), c.param("beta")};
 }
 

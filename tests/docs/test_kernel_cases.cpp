@@ -44,9 +44,21 @@ const std::map<std::string, std::vector<const char*>> kRequiredParams = {
 
 // The number of dimensions each harness expects (0: any).
 const std::map<std::string, size_t> kRank = {
-    {"sum", 3},         {"max", 3},       {"gemm", 4},         {"linear", 3},      {"softmax", 2},
-    {"layer_norm", 2},  {"attention", 5}, {"index_add", 3},    {"segment_sum", 3}, {"gin_message", 3},
-    {"copy", 2},        {"binary", 3},    {"multilabel_margin", 2}, {"cross_entropy", 2}, {"contrastive", 2},
+    {"sum", 3},
+    {"max", 3},
+    {"gemm", 4},
+    {"linear", 3},
+    {"softmax", 2},
+    {"layer_norm", 2},
+    {"attention", 5},
+    {"index_add", 3},
+    {"segment_sum", 3},
+    {"gin_message", 3},
+    {"copy", 2},
+    {"binary", 3},
+    {"multilabel_margin", 2},
+    {"cross_entropy", 2},
+    {"contrastive", 2},
 };
 
 }  // namespace
