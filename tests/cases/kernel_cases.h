@@ -6,7 +6,9 @@
 //   - bench/cuda (GPU kernels against the measured peaks and the vendor
 //     libraries) runs those marked kGpuBench;
 //   - bench/engine_ops (the engine's CPU ops against Eigen and PyTorch) runs
-//     those marked kCpuBench, and of them only the kSmoke ones with --quick.
+//     those marked kCpuBench, and of them only the kSmoke ones with --quick;
+//   - bench/cuda/sim_metrics.cpp (memory-access metrics of the CUDA kernels
+//     in the simulator, docs/kernels.md) runs those marked kSimMetrics.
 // docs/kernels.md has one row per family: its CPU reference, its CUDA
 // kernel, these cases and its benchmark.
 //
@@ -29,10 +31,11 @@ namespace nlammr::cases {
 
 // Who runs a case (a bit set).
 enum Use : unsigned {
-  kTest = 1u,      // tests/cuda: CPU against CUDA (and the simulator)
-  kGpuBench = 2u,  // bench/cuda
-  kCpuBench = 4u,  // bench/engine_ops
-  kSmoke = 8u,     // bench/engine_ops --quick as well
+  kTest = 1u,         // tests/cuda: CPU against CUDA (and the simulator)
+  kGpuBench = 2u,     // bench/cuda
+  kCpuBench = 4u,     // bench/engine_ops
+  kSmoke = 8u,        // bench/engine_ops --quick as well
+  kSimMetrics = 16u,  // bench/cuda/sim_metrics.cpp: memory-access metrics in the CUDA simulator
 };
 
 struct Tolerance {
@@ -156,8 +159,11 @@ inline const std::vector<OpCase>& all_cases() {
     v.push_back({"unary", {9, 13}, "packed and transposed inputs"});
     v.push_back({"binary", {3, 4, 5}, "operands broadcast along different dims, one a transposed view"});
     v.push_back({"gelu", {4096, 1536}, "BERT feed-forward activation", kCpuBench});
+    v.push_back({"gelu", {256, 768}, "a BERT-base activation", kSimMetrics});
+    v.push_back({"copy", {256, 768}, "a transpose made contiguous", kSimMetrics});
     v.push_back({"add", {4096, 1536}, "residual add", kCpuBench, {{"broadcast", 0}}});
     v.push_back({"add", {4096, 1536}, "bias add", kCpuBench, {{"broadcast", 1}}});
+    v.push_back({"add", {256, 768}, "residual add", kSimMetrics, {{"broadcast", 0}}});
 
     // Reductions over [outer, n, inner]: each launch path of reduce.cu.
     const std::pair<std::vector<int64_t>, const char*> reduce_shapes[] = {
@@ -173,6 +179,8 @@ inline const std::vector<OpCase>& all_cases() {
     for (const auto& [dims, why] : reduce_shapes) v.push_back({"max", dims, why});
     v.push_back({"sum", {1, 4096, 1536}, "column sums (dim 0) of a feed-forward activation", kCpuBench});
     v.push_back({"sum", {4096, 1536, 1}, "row sums (dim 1) of a feed-forward activation", kCpuBench});
+    v.push_back({"sum", {256, 768, 1}, "row sums", kSimMetrics});
+    v.push_back({"sum", {1, 256, 768}, "column sums", kSimMetrics});
 
     // GEMM: [batch, m, n, k].
     auto gemm = [&](std::vector<int64_t> dims, const char* why, bool ta, bool tb, bool shared_b, double alpha,
@@ -209,6 +217,7 @@ inline const std::vector<OpCase>& all_cases() {
     v.push_back({"softmax", {4096, 512}, "attention scores", kCpuBench});
     v.push_back({"softmax", {65536, 512}, "warp per row, many rows", kGpuBench});
     v.push_back({"softmax", {4096, 30522}, "block per row, vocabulary-wide rows", kGpuBench});
+    v.push_back({"softmax", {256, 768}, "warp per row", kSimMetrics});
 
     // Layer norm over rows of n.
     v.push_back({"layer_norm", {1, 1}, "one element"});
@@ -220,6 +229,7 @@ inline const std::vector<OpCase>& all_cases() {
     v.push_back({"layer_norm", {4096, 384}, "BERT hidden states", kCpuBench});
     v.push_back({"layer_norm", {16384, 768}, "BERT-base hidden states", kGpuBench});
     v.push_back({"layer_norm", {4096, 4096}, "long rows", kGpuBench});
+    v.push_back({"layer_norm", {256, 768}, "BERT-base rows", kSimMetrics});
 
     // Attention [batch, heads, sq, sk, d].
     auto attention = [&](std::vector<int64_t> dims, const char* why, bool masked, unsigned use = kTest,
@@ -242,6 +252,7 @@ inline const std::vector<OpCase>& all_cases() {
     attention({8, 8, 256, 256, 32}, "head dim 32", false, kGpuBench);
     attention({4, 12, 512, 512, 64}, "head dim 64", false, kGpuBench);
     attention({2, 16, 1024, 1024, 128}, "head dim 128", false, kGpuBench);
+    attention({2, 4, 64, 64, 64}, "one batch of small heads", false, kSimMetrics);
 
     // Gathers and scatters.
     v.push_back({"index_select", {50, 3, 7, 123}, "rows of shape [3, 7], indices repeating"});
@@ -263,11 +274,14 @@ inline const std::vector<OpCase>& all_cases() {
     v.push_back({"gin_message", {500, 2000, 17}, "many edges"});
     v.push_back(
         {"gin_message", {100000, 200000, 300}, "a batch of molecular graphs (bonds both ways)", kGpuBench});
+    v.push_back(
+        {"gin_message", {2000, 3998, 64}, "a chain: each node's neighbours before and after", kSimMetrics});
 
     // Random masks and optimizer steps.
     for (double p : {0.1, 0.5, 0.9})
       v.push_back({"dropout", {1001, 3}, "offsets below and above 2^32", kTest, {{"p", p}}});
     v.push_back({"optimizer", {3001}, "a parameter vector not a multiple of the block"});
+    v.push_back({"optimizer", {1 << 16}, "Adam over 65536 parameters", kSimMetrics});
 
     // Losses.
     for (std::vector<int64_t> s : {std::vector<int64_t>{1}, {7, 131}, {300, 1000}})

@@ -72,7 +72,7 @@ TEST_CASE("every kernel case names a family, has a shape, a user and the paramet
     CHECK(!c.dims.empty());
     for (int64_t d : c.dims) CHECK(d >= 0);
     CHECK(c.use != 0u);
-    CHECK((c.use & ~(kTest | kGpuBench | kCpuBench | kSmoke)) == 0u);
+    CHECK((c.use & ~(kTest | kGpuBench | kCpuBench | kSmoke | kSimMetrics)) == 0u);
     if (c.use & kSmoke) CHECK((c.use & kCpuBench) != 0u);
     CHECK(std::string(c.why).size() > 0);
     const auto rank = kRank.find(c.op);
@@ -93,8 +93,8 @@ TEST_CASE("every kernel case names a family, has a shape, a user and the paramet
 }
 
 TEST_CASE("the benchmark cases have the shapes the benchmarks time") {
-  // bench/cuda/bench_attention.cu and bench/engine_ops time unmasked self-attention.
-  for (const OpCase& c : cases_for("attention", kGpuBench | kCpuBench)) {
+  // bench/cuda/bench_attention.cu, bench/engine_ops and sim_metrics.cpp run unmasked self-attention.
+  for (const OpCase& c : cases_for("attention", kGpuBench | kCpuBench | kSimMetrics)) {
     INFO(describe(c));
     CHECK(c.dim(2) == c.dim(3));
     CHECK_FALSE(c.flag("masked"));
@@ -108,8 +108,8 @@ TEST_CASE("the benchmark cases have the shapes the benchmarks time") {
     CHECK(c.param("alpha") == 1.0);
     CHECK(c.param("beta") == 0.0);
   }
-  // bench/engine_ops sums a 2-D tensor over one of its dims.
-  for (const OpCase& c : cases_for("sum", kCpuBench)) {
+  // bench/engine_ops and bench/cuda/sim_metrics.cpp sum a 2-D tensor over one of its dims.
+  for (const OpCase& c : cases_for("sum", kCpuBench | kSimMetrics)) {
     INFO(describe(c));
     CHECK((c.dim(0) == 1 || c.dim(2) == 1));
   }
@@ -120,6 +120,11 @@ TEST_CASE("the benchmark cases have the shapes the benchmarks time") {
       CHECK(c.dim(0) > 0);
       CHECK(c.dim(1) / c.dim(0) >= 1);
     }
+  // bench/cuda/sim_metrics.cpp builds chains: 2 (nodes - 1) edges.
+  for (const OpCase& c : cases_for("gin_message", kSimMetrics)) {
+    INFO(describe(c));
+    CHECK(c.dim(1) == 2 * (c.dim(0) - 1));
+  }
   CHECK(!cases_for("gemm", kSmoke).empty());
   CHECK_THROWS_AS(cases_for("no such kernel", kTest), std::out_of_range);
 }
