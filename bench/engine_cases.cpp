@@ -1,10 +1,15 @@
-// Case definitions for bench/engine_ops. Inputs are random normal; the values
-// do not matter for timing, only the shapes do.
+// Case definitions for bench/engine_ops: the kCpuBench cases of
+// tests/cases/kernel_cases.h, each turned into the engine calls that time it
+// and named as bench/engine_ops_torch.py names its PyTorch counterpart.
+// Inputs are random normal; the values do not matter for timing, only the
+// shapes do.
 #include "bench/engine_cases.h"
 
 #include <Eigen/Core>
+#include <stdexcept>
 
 #include "engine/engine.h"
+#include "tests/cases/kernel_cases.h"
 
 namespace nlammr::bench {
 namespace {
@@ -86,117 +91,155 @@ CaseRun backward_run(std::vector<Tensor> leaves, const Shape& out_shape,
   return run;
 }
 
-void add_op_cases(std::vector<CaseSpec>& cases) {
-  const Shape scores = {4096, 512}, hidden = {4096, 384}, ffn = {4096, 1536};
+// The registered kCpuBench cases of one family (tests/cases/kernel_cases.h).
+std::vector<cases::OpCase> registered(const char* op) { return cases::cases_for(op, cases::kCpuBench); }
 
-  cases.push_back(op_case("softmax fwd " + shape_name(scores), [=] {
-    Generator gen(3);
-    return forward_run({randn(scores, gen)}, [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
-  }));
-  cases.push_back(op_case("softmax fwd+bwd " + shape_name(scores), [=] {
-    Generator gen(3);
-    return backward_run({randn(scores, gen)}, scores,
-                        [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
-  }));
-
-  auto layer_norm_inputs = [=] {
-    Generator gen(4);
-    return std::vector<Tensor>{randn(hidden, gen), randn({hidden[1]}, gen), randn({hidden[1]}, gen)};
-  };
-  auto ln = [](const std::vector<Tensor>& x) { return layer_norm(x[0], x[1], x[2], 1e-12); };
-  cases.push_back(
-      op_case("layer_norm fwd " + shape_name(hidden), [=] { return forward_run(layer_norm_inputs(), ln); }));
-  cases.push_back(op_case("layer_norm fwd+bwd " + shape_name(hidden),
-                          [=] { return backward_run(layer_norm_inputs(), hidden, ln); }));
-
-  cases.push_back(op_case("gelu fwd " + shape_name(ffn), [=] {
-    Generator gen(5);
-    return forward_run({randn(ffn, gen)}, [](const std::vector<Tensor>& x) { return gelu(x[0]); });
-  }));
-  cases.push_back(op_case("gelu fwd+bwd " + shape_name(ffn), [=] {
-    Generator gen(5);
-    return backward_run({randn(ffn, gen)}, ffn, [](const std::vector<Tensor>& x) { return gelu(x[0]); });
-  }));
-
-  cases.push_back(op_case("add " + shape_name(ffn) + "+" + shape_name(ffn), [=] {
-    Generator gen(6);
-    return forward_run({randn(ffn, gen), randn(ffn, gen)},
-                       [](const std::vector<Tensor>& x) { return add(x[0], x[1]); });
-  }));
-  cases.push_back(op_case("add broadcast " + shape_name(ffn) + "+" + shape_name({ffn[1]}), [=] {
-    Generator gen(6);
-    return forward_run({randn(ffn, gen), randn({ffn[1]}, gen)},
-                       [](const std::vector<Tensor>& x) { return add(x[0], x[1]); });
-  }));
-  cases.push_back(op_case("add broadcast fwd+bwd " + shape_name(ffn) + "+" + shape_name({ffn[1]}), [=] {
-    Generator gen(6);
-    return backward_run({randn(ffn, gen), randn({ffn[1]}, gen)}, ffn,
-                        [](const std::vector<Tensor>& x) { return add(x[0], x[1]); });
-  }));
-
-  for (int64_t dim : {0, 1}) {
-    cases.push_back(op_case("sum dim=" + std::to_string(dim) + " " + shape_name(ffn), [=] {
-      Generator gen(7);
-      return forward_run({randn(ffn, gen)}, [dim](const std::vector<Tensor>& x) { return sum(x[0], {dim}); });
+void add_op_cases(std::vector<CaseSpec>& out) {
+  for (const cases::OpCase& c : registered("softmax")) {
+    const Shape scores(c.dims);
+    out.push_back(op_case("softmax fwd " + shape_name(scores), [=] {
+      Generator gen(3);
+      return forward_run({randn(scores, gen)},
+                         [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
+    }));
+    out.push_back(op_case("softmax fwd+bwd " + shape_name(scores), [=] {
+      Generator gen(3);
+      return backward_run({randn(scores, gen)}, scores,
+                          [](const std::vector<Tensor>& x) { return softmax(x[0], -1); });
     }));
   }
 
-  for (const Shape& s : {Shape{8, 12, 128, 64}, Shape{32, 12, 32, 32}}) {
+  for (const cases::OpCase& c : registered("layer_norm")) {
+    const Shape hidden(c.dims);
+    auto layer_norm_inputs = [=] {
+      Generator gen(4);
+      return std::vector<Tensor>{randn(hidden, gen), randn({hidden[1]}, gen), randn({hidden[1]}, gen)};
+    };
+    auto ln = [](const std::vector<Tensor>& x) { return layer_norm(x[0], x[1], x[2], 1e-12); };
+    out.push_back(op_case("layer_norm fwd " + shape_name(hidden),
+                          [=] { return forward_run(layer_norm_inputs(), ln); }));
+    out.push_back(op_case("layer_norm fwd+bwd " + shape_name(hidden),
+                          [=] { return backward_run(layer_norm_inputs(), hidden, ln); }));
+  }
+
+  for (const cases::OpCase& c : registered("gelu")) {
+    const Shape ffn(c.dims);
+    out.push_back(op_case("gelu fwd " + shape_name(ffn), [=] {
+      Generator gen(5);
+      return forward_run({randn(ffn, gen)}, [](const std::vector<Tensor>& x) { return gelu(x[0]); });
+    }));
+    out.push_back(op_case("gelu fwd+bwd " + shape_name(ffn), [=] {
+      Generator gen(5);
+      return backward_run({randn(ffn, gen)}, ffn, [](const std::vector<Tensor>& x) { return gelu(x[0]); });
+    }));
+  }
+
+  // add: two tensors of one shape, or a broadcast row (forward and backward).
+  for (const cases::OpCase& c : registered("add")) {
+    const Shape ffn(c.dims);
+    auto plus = [](const std::vector<Tensor>& x) { return add(x[0], x[1]); };
+    if (!c.flag("broadcast")) {
+      out.push_back(op_case("add " + shape_name(ffn) + "+" + shape_name(ffn), [=] {
+        Generator gen(6);
+        return forward_run({randn(ffn, gen), randn(ffn, gen)}, plus);
+      }));
+      continue;
+    }
+    const Shape row{ffn.back()};
+    out.push_back(op_case("add broadcast " + shape_name(ffn) + "+" + shape_name(row), [=] {
+      Generator gen(6);
+      return forward_run({randn(ffn, gen), randn(row, gen)}, plus);
+    }));
+    out.push_back(op_case("add broadcast fwd+bwd " + shape_name(ffn) + "+" + shape_name(row), [=] {
+      Generator gen(6);
+      return backward_run({randn(ffn, gen), randn(row, gen)}, ffn, plus);
+    }));
+  }
+
+  // sum over [outer, n, inner] of a 2-D tensor: dim 0 when outer is 1, dim 1 when inner is 1.
+  for (const cases::OpCase& c : registered("sum")) {
+    const bool over_rows = c.dim(0) == 1;
+    if (!over_rows && c.dim(2) != 1) throw std::runtime_error("engine_ops: sum cases are 2-D");
+    const int64_t dim = over_rows ? 0 : 1;
+    const Shape shape = over_rows ? Shape{c.dim(1), c.dim(2)} : Shape{c.dim(0), c.dim(1)};
+    out.push_back(op_case("sum dim=" + std::to_string(dim) + " " + shape_name(shape), [=] {
+      Generator gen(7);
+      return forward_run({randn(shape, gen)},
+                         [dim](const std::vector<Tensor>& x) { return sum(x[0], {dim}); });
+    }));
+  }
+
+  for (const cases::OpCase& c : registered("attention")) {
+    if (c.dim(2) != c.dim(3) || c.flag("masked"))
+      throw std::runtime_error("engine_ops: attention cases are unmasked self-attention");
+    const Shape s{c.dim(0), c.dim(1), c.dim(2), c.dim(4)};
     auto qkv = [s] {
       Generator gen(8);
       return std::vector<Tensor>{randn(s, gen), randn(s, gen), randn(s, gen)};
     };
     auto attend = [](const std::vector<Tensor>& x) { return scaled_dot_product_attention(x[0], x[1], x[2]); };
-    cases.push_back(op_case("attention fwd " + shape_name(s), [=] { return forward_run(qkv(), attend); }));
-    cases.push_back(
+    out.push_back(op_case("attention fwd " + shape_name(s), [=] { return forward_run(qkv(), attend); }));
+    out.push_back(
         op_case("attention fwd+bwd " + shape_name(s), [=] { return backward_run(qkv(), s, attend); }));
   }
 
   // Embedding lookup (BERT vocabulary x hidden) and GIN-style message
   // aggregation (edge rows summed into node rows).
-  cases.push_back(op_case("index_select [30522, 384] rows=4096", [] {
-    Generator gen(9);
-    std::vector<int64_t> ids(4096);
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>((i * 7919) % 30522);
-    return forward_run({randn({30522, 384}, gen), Tensor::from_vector(ids, {4096})},
-                       [](const std::vector<Tensor>& x) { return index_select(x[0], x[1]); });
-  }));
-  cases.push_back(op_case("index_add [16384, 384] -> rows=4096", [] {
-    Generator gen(10);
-    std::vector<int64_t> dst(16384);
-    for (size_t i = 0; i < dst.size(); ++i) dst[i] = static_cast<int64_t>((i * 2654435761u) % 4096);
-    return forward_run({randn({16384, 384}, gen), Tensor::from_vector(dst, {16384})},
-                       [](const std::vector<Tensor>& x) { return scatter_add(x[0], x[1], 4096); });
-  }));
+  for (const cases::OpCase& c : registered("index_select")) {
+    const int64_t rows = c.dim(0), width = c.dim(1), count = c.dim(2);
+    out.push_back(
+        op_case("index_select " + shape_name({rows, width}) + " rows=" + std::to_string(count), [=] {
+          Generator gen(9);
+          std::vector<int64_t> ids(static_cast<size_t>(count));
+          for (size_t i = 0; i < ids.size(); ++i)
+            ids[i] = static_cast<int64_t>((i * 7919) % static_cast<size_t>(rows));
+          return forward_run({randn({rows, width}, gen), Tensor::from_vector(ids, {count})},
+                             [](const std::vector<Tensor>& x) { return index_select(x[0], x[1]); });
+        }));
+  }
+  for (const cases::OpCase& c : registered("index_add")) {
+    const int64_t sources = c.dim(0), rows = c.dim(1), width = c.dim(2);
+    out.push_back(
+        op_case("index_add " + shape_name({sources, width}) + " -> rows=" + std::to_string(rows), [=] {
+          Generator gen(10);
+          std::vector<int64_t> dst(static_cast<size_t>(sources));
+          for (size_t i = 0; i < dst.size(); ++i)
+            dst[i] = static_cast<int64_t>((i * 2654435761u) % static_cast<size_t>(rows));
+          return forward_run({randn({sources, width}, gen), Tensor::from_vector(dst, {sources})},
+                             [rows](const std::vector<Tensor>& x) { return scatter_add(x[0], x[1], rows); });
+        }));
+  }
 
-  // A BERT feed-forward projection as the model calls it: x · Wᵀ + b.
-  auto linear_inputs = [] {
-    Generator gen(11);
-    return std::vector<Tensor>{randn({4096, 384}, gen), randn({1536, 384}, gen), randn({1536}, gen)};
-  };
-  auto lin = [](const std::vector<Tensor>& x) { return linear(x[0], x[1], x[2]); };
-  cases.push_back(op_case("linear fwd [4096, 384]->1536", [=] { return forward_run(linear_inputs(), lin); }));
-  cases.push_back(op_case("linear fwd+bwd [4096, 384]->1536", [=] {
-    return backward_run(linear_inputs(), {4096, 1536}, lin);
-  }));
+  // A BERT feed-forward projection as the model calls it: x . W^T + b.
+  for (const cases::OpCase& c : registered("linear")) {
+    const int64_t rows = c.dim(0), in = c.dim(1), outs = c.dim(2);
+    auto linear_inputs = [=] {
+      Generator gen(11);
+      return std::vector<Tensor>{randn({rows, in}, gen), randn({outs, in}, gen), randn({outs}, gen)};
+    };
+    auto lin = [](const std::vector<Tensor>& x) { return linear(x[0], x[1], x[2]); };
+    const std::string name = shape_name({rows, in}) + "->" + std::to_string(outs);
+    out.push_back(op_case("linear fwd " + name, [=] { return forward_run(linear_inputs(), lin); }));
+    out.push_back(op_case("linear fwd+bwd " + name, [=] {
+      return backward_run(linear_inputs(), {rows, outs}, lin);
+    }));
+  }
 }
 
 }  // namespace
 
 std::vector<CaseSpec> engine_cases(bool quick) {
-  std::vector<CaseSpec> cases;
-  const std::vector<int64_t> squares =
-      quick ? std::vector<int64_t>{128, 256} : std::vector<int64_t>{128, 256, 512, 1024, 2048};
-  for (int64_t s : squares) cases.push_back(gemm_case("square", {s, s, s}));
-  if (!quick) {
-    // The BERT-base-like layer at batch x sequence = 4096 tokens, hidden 384:
-    // attention projections, feed-forward up and down.
-    cases.push_back(gemm_case("bert-qkv", {4096, 384, 384}));
-    cases.push_back(gemm_case("bert-ffn-up", {4096, 384, 1536}));
-    cases.push_back(gemm_case("bert-ffn-down", {4096, 1536, 384}));
-    add_op_cases(cases);
+  std::vector<CaseSpec> out;
+  // Square products, then the BERT-like layer's at 4096 tokens, hidden 384
+  // (attention projections, feed-forward up and down): matmul [m x k]x[k x n].
+  for (const cases::OpCase& c : cases::cases_for("gemm", quick ? cases::kSmoke : cases::kCpuBench)) {
+    if (c.dim(0) != 1 || c.flag("trans_a") || c.flag("trans_b") || c.param("alpha") != 1.0 ||
+        c.param("beta") != 0.0)
+      throw std::runtime_error("engine_ops: gemm cases are plain single products");
+    out.push_back(gemm_case(c.why, {c.dim(1), c.dim(3), c.dim(2)}));
   }
-  return cases;
+  if (!quick) add_op_cases(out);
+  return out;
 }
 
 }  // namespace nlammr::bench

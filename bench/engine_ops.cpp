@@ -4,6 +4,7 @@
 // both and prints the joined table.
 //
 //   engine_ops [--threads 1,2] [--torch-json torch.json] [--json out.json] [--filter matmul] [--quick]
+//   [--list]
 //
 // Timings are per call; ratios use the minimum over samples (see harness.h).
 #include <omp.h>
@@ -34,18 +35,18 @@ struct Result {
 };
 
 std::vector<Result> run_cases(const std::vector<CaseSpec>& cases, const std::vector<int>& thread_counts,
-                              const TimingBudget& budget) {
+                              const TimingPlan& plan) {
   std::vector<Result> results;
   for (const CaseSpec& spec : cases) {
     CaseRun run = spec.make();
     for (int threads : thread_counts) {
       omp_set_num_threads(threads);
-      Result r{spec.name, threads, spec.flops, measure(run.nlammr, budget), std::nullopt};
+      Result r{spec.name, threads, spec.flops, measure(run.nlammr, plan), std::nullopt};
       if (run.eigen) {
         // Eigen's own parallel GEMM, as Eigen is meant to be used; then back
         // to one thread, which the engine's tiled GEMM relies on.
         Eigen::setNbThreads(threads);
-        r.eigen = measure(run.eigen, budget);
+        r.eigen = measure(run.eigen, plan);
         Eigen::setNbThreads(1);
       }
       std::fprintf(stderr, "  %-48s threads=%d  nlammr %9.3f ms%s\n", spec.name.c_str(), threads,
@@ -164,13 +165,14 @@ int main(int argc, char** argv) {
   using namespace nlammr::bench;
   CLI::App app{"CPU benchmarks of the nlammr engine against Eigen and PyTorch"};
   std::string threads_list = "1,2", torch_json, json_out, filter, clock = "wall";
-  bool quick = false;
+  bool quick = false, list = false;
   app.add_option("--threads", threads_list, "comma-separated thread counts");
   app.add_option("--torch-json", torch_json,
                  "PyTorch results from bench/engine_ops_torch.py, joined into the table");
   app.add_option("--json", json_out, "write the nlammr and Eigen results to this JSON file");
   app.add_option("--filter", filter, "run only cases whose name contains this text");
   app.add_flag("--quick", quick, "small sizes only (a smoke run)");
+  app.add_flag("--list", list, "print the case names (after --filter and --quick) and exit");
   double seconds_per_case = 0.6;
   app.add_option("--seconds-per-case", seconds_per_case,
                  "time spent sampling each case and thread count (longer: more robust minima)")
@@ -184,12 +186,16 @@ int main(int argc, char** argv) {
     std::vector<CaseSpec> cases;
     for (CaseSpec& c : engine_cases(quick))
       if (filter.empty() || c.name.find(filter) != std::string::npos) cases.push_back(std::move(c));
+    if (list) {
+      for (const CaseSpec& c : cases) std::printf("%s\n", c.name.c_str());
+      return 0;
+    }
     const auto torch =
         torch_json.empty() ? std::map<std::pair<std::string, int>, Timing>{} : read_torch(torch_json);
-    TimingBudget budget;
-    budget.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
-    budget.total_s = seconds_per_case;
-    std::vector<Result> results = run_cases(cases, threads, budget);
+    TimingPlan plan;
+    plan.clock = clock == "cpu" ? Clock::ProcessCpu : Clock::Wall;
+    plan.total_s = seconds_per_case;
+    std::vector<Result> results = run_cases(cases, threads, plan);
     if (!json_out.empty()) write_json(json_out, results);
     print_table(results, torch);
   } catch (const std::exception& e) {

@@ -3,9 +3,12 @@
 procedure (bench/harness.h), written to JSON for engine_ops --torch-json.
 
     python3 bench/engine_ops_torch.py --threads 1,2 --out torch.json [--filter matmul] [--quick]
+    python3 bench/engine_ops_torch.py --list [--quick]
 
-Case names must match bench/engine_cases.cpp exactly; the two result sets are
-joined by (case, threads).
+Case names must match bench/engine_cases.cpp exactly (the kCpuBench cases of
+tests/cases/kernel_cases.h); the two result sets are joined by (case,
+threads). bench/run_engine_bench.sh compares `--list` with `engine_ops
+--list` before timing, so a case added on one side only is an error.
 """
 import argparse
 import json
@@ -14,8 +17,11 @@ import re
 import statistics
 import time
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # --list needs no PyTorch
+    torch = F = None
 
 
 def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s=0.6, min_samples=5,
@@ -31,13 +37,14 @@ def measure(call, clock=time.perf_counter, warmup_s=0.05, sample_s=0.02, total_s
             break
     estimate = (clock() - start) / warm_calls
     calls = max(1, int(-(-sample_s // max(estimate, 1e-9))))
-    samples = min(max(int(total_s / (estimate * calls)), min_samples), max_samples)
     per_call = []
-    for _ in range(samples):
+    start = clock()
+    while len(per_call) < min_samples or (len(per_call) < max_samples and clock() - start < total_s):
         t0 = clock()
         for _ in range(calls):
             call()
         per_call.append((clock() - t0) / calls)
+    samples = len(per_call)
     return {"median_s": statistics.median(per_call), "min_s": min(per_call), "samples": samples,
             "calls_per_sample": calls}
 
@@ -164,7 +171,16 @@ def main():
                         help="wall time, or CPU time of the process (stable under load for 1 thread)")
     parser.add_argument("--describe", action="store_true",
                         help="print the PyTorch build in one line and exit")
+    parser.add_argument("--list", action="store_true",
+                        help="print the case names (after --filter and --quick) and exit")
     args = parser.parse_args()
+    if args.list:
+        for name, _, _ in all_cases(args.quick):
+            if args.filter in name:
+                print(name)
+        return
+    if torch is None:
+        parser.error("PyTorch is not installed")
     if args.describe:
         info = blas_info()
         print(f"{torch.__version__}, BLAS={info['blas']}, CPU capability={info['cpu_capability']}")

@@ -18,22 +18,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$root/build"
 threads="1,2"
 filter=""
-quick=()
+quick_flag=""
 out_dir=""
 clock="wall"
 seconds="0.6"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --filter) filter="$2"; shift 2 ;;
-    --quick) quick=(--quick); shift ;;
-    --out-dir) out_dir="$2"; shift 2 ;;
-    --clock) clock="$2"; shift 2 ;;
-    --seconds-per-case) seconds="$2"; shift 2 ;;
-    *) echo "run_engine_bench.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args run_engine_bench.sh --build-dir=build_dir --threads=threads --filter=filter '--quick?quick_flag' --out-dir=out_dir --clock=clock --seconds-per-case=seconds -- "$@"
+quick=()
+if [[ -n "$quick_flag" ]]; then quick=(--quick); fi
 
 bench="$build_dir/bench/engine_ops"
 if [[ ! -x "$bench" ]]; then
@@ -50,6 +42,15 @@ mkdir -p "$out_dir"
 # some machines to pick an OpenBLAS kernel; PyTorch here uses MKL (see its
 # BLAS line below), so it does not apply, but it is reported when set.
 unset OMP_NUM_THREADS MKL_NUM_THREADS OPENBLAS_NUM_THREADS
+
+# Both sides must time the same cases (tests/cases/kernel_cases.h on the
+# nlammr side, engine_ops_torch.py's own definitions on the PyTorch side).
+if ! case_diff="$(diff <("$bench" --list --filter "$filter" "${quick[@]}") \
+                       <(python3 "$root/bench/engine_ops_torch.py" --list --filter "$filter" "${quick[@]}"))"; then
+  echo "run_engine_bench.sh: engine_ops and engine_ops_torch.py list different cases (< nlammr, > PyTorch):" >&2
+  echo "$case_diff" >&2
+  exit 1
+fi
 
 echo "## Machine"
 echo

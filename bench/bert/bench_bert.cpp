@@ -17,11 +17,10 @@
 // timings stable under load (with several threads it adds the threads up,
 // so use wall time there).
 #include <omp.h>
-#include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
+#include <climits>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -29,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness.h"
 #include "engine/engine.h"
 #include "models/bert/bert_checkpoint.h"
 #include "models/bert/bert_model.h"
@@ -67,17 +67,6 @@ Tensor random_ids(int64_t batch, int64_t seq, int64_t vocab, Generator& gen) {
   return Tensor::from_vector<int32_t>(ids, {batch, seq});
 }
 
-bool use_cpu_clock = false;
-
-double now_seconds() {
-  if (use_cpu_clock) {
-    timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-  }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,7 +93,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   omp_set_num_threads(threads);
-  use_cpu_clock = clock == "cpu";
 
   std::shared_ptr<BertModel> model;
   if (base) {
@@ -130,16 +118,18 @@ int main(int argc, char** argv) {
         BertOutput out = model->forward(ids, mask);
         return mean_pool(out.last_hidden_state, mask);
       };
-      pass();  // warm-up: first-touch allocations, page faults
-      std::vector<double> times;
-      const double start = now_seconds();
-      while (static_cast<int>(times.size()) < min_reps || now_seconds() - start < min_time) {
-        const double t0 = now_seconds();
-        pass();
-        times.push_back(now_seconds() - t0);
-      }
-      std::sort(times.begin(), times.end());
-      const double median = times[times.size() / 2], best = times.front();
+      // One warm-up pass (first-touch allocations, page faults), then passes
+      // until --min-reps and --min-time are both reached.
+      bench::TimingPlan plan;
+      plan.clock = clock == "cpu" ? bench::Clock::ProcessCpu : bench::Clock::Wall;
+      plan.warmup_calls = 1;
+      plan.warmup_s = 0.0;
+      plan.sample_s = 0.0;
+      plan.min_samples = min_reps;
+      plan.max_samples = INT_MAX;
+      plan.total_s = min_time;
+      const bench::Timing t = bench::measure(pass, plan);
+      const double median = t.median_s, best = t.min_s;
       const double per_second = static_cast<double>(batch) / best;
       std::printf(
           "nlammr  %-10s threads %d  batch %3lld  seq %4lld  median %9.2f ms  min %9.2f ms  %9.1f "
@@ -150,7 +140,7 @@ int main(int argc, char** argv) {
       if (json)
         json << "{\"framework\": \"nlammr\", \"model\": \"" << label << "\", \"threads\": " << threads
              << ", \"batch\": " << batch << ", \"seq\": " << seq << ", \"clock\": \"" << clock
-             << "\", \"median_s\": " << median << ", \"min_s\": " << best << ", \"reps\": " << times.size()
+             << "\", \"median_s\": " << median << ", \"min_s\": " << best << ", \"reps\": " << t.samples
              << "}\n";
     }
   }

@@ -10,7 +10,6 @@
 // Times are the fastest of several passes of the process's CPU time (see
 // bench_bert.cpp), so use one thread.
 #include <omp.h>
-#include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <Eigen/Core>
@@ -18,28 +17,16 @@
 #include <cstdio>
 #include <functional>
 
+#include "bench/harness.h"
 #include "engine/engine.h"
 
 using namespace nlammr;
 
 namespace {
 
-double cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-// Fastest of `reps` calls after one warm-up call, in milliseconds.
-double best_ms(const std::function<void()>& f, int reps = 5) {
-  f();
-  double best = 1e30;
-  for (int r = 0; r < reps; ++r) {
-    const double t0 = cpu_seconds();
-    f();
-    best = std::min(best, cpu_seconds() - t0);
-  }
-  return best * 1e3;
+// Fastest of 5 calls after one warm-up call, in process CPU time, in milliseconds.
+double best_ms(const std::function<void()>& f) {
+  return bench::measure(f, bench::fixed_samples(5, 1, bench::Clock::ProcessCpu)).min_s * 1e3;
 }
 
 }  // namespace

@@ -14,16 +14,15 @@
 // saves them (one per line) for the reference script. The fastest of --reps
 // passes counts.
 #include <omp.h>
-#include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "bench/harness.h"
 #include "data/cohort/cohort.h"
 #include "engine/engine.h"
 #include "models/bert/bert_checkpoint.h"
@@ -34,17 +33,6 @@
 using namespace nlammr;
 
 namespace {
-
-bool use_cpu_clock = false;
-
-double now_seconds() {
-  if (use_cpu_clock) {
-    timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-  }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 std::vector<std::string> cohort_texts(const std::string& dir, int64_t sample) {
   const Cohort cohort = read_cohort(dir);
@@ -85,7 +73,9 @@ int main(int argc, char** argv) try {
   app.add_option("--threads", threads, "OpenMP threads")->capture_default_str();
   app.add_option("--batch", batch, "Texts per forward pass")->capture_default_str();
   app.add_option("--max-length", max_length, "Truncation length in tokens")->capture_default_str();
-  app.add_option("--reps", reps, "Timed passes over all texts")->capture_default_str();
+  app.add_option("--reps", reps, "Timed passes over all texts")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--clock", clock, "wall or cpu (process CPU time)")
       ->check(CLI::IsMember({"wall", "cpu"}))
       ->capture_default_str();
@@ -96,7 +86,6 @@ int main(int argc, char** argv) try {
     return 2;
   }
   omp_set_num_threads(threads);
-  use_cpu_clock = clock == "cpu";
 
   const std::vector<std::string> texts = cohort_dir.empty() ? read_lines(texts_path) : cohort_texts(cohort_dir, sample);
   if (!write_texts.empty()) {
@@ -111,12 +100,11 @@ int main(int argc, char** argv) try {
   int64_t tokens = 0;
   for (const std::string& t : texts) tokens += static_cast<int64_t>(tokenizer.encode(t, true, max_length).size());
 
-  double best = 1e300;
-  for (int r = 0; r < reps; ++r) {
-    const double t0 = now_seconds();
-    Tensor vectors = embed_texts(*model, tokenizer, texts, options);
-    best = std::min(best, now_seconds() - t0);
-  }
+  // No warm-up: the first pass's cold start is part of what --reps 1 measures.
+  const bench::Clock timing_clock = clock == "cpu" ? bench::Clock::ProcessCpu : bench::Clock::Wall;
+  const double best = bench::measure([&] { embed_texts(*model, tokenizer, texts, options); },
+                                     bench::fixed_samples(reps, 0, timing_clock))
+                          .min_s;
   const double per_second = static_cast<double>(texts.size()) / best;
   std::printf("nlammr  threads %d  texts %zu  mean tokens %.1f  batch %lld  %.2f s  %.1f texts/s\n", threads,
               texts.size(), static_cast<double>(tokens) / static_cast<double>(texts.size()),

@@ -24,20 +24,8 @@ batch=32
 max_length=256
 rounds=2
 clock=cpu
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --model) model="$2"; shift 2 ;;
-    --cohort) cohort="$2"; shift 2 ;;
-    --sample) sample="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --batch) batch="$2"; shift 2 ;;
-    --max-length) max_length="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --clock) clock="$2"; shift 2 ;;
-    *) echo "run_encode.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args run_encode.sh --build-dir=build_dir --model=model --cohort=cohort --sample=sample --threads=threads --batch=batch --max-length=max_length --rounds=rounds --clock=clock -- "$@"
 bench="$build_dir/bench/bert/bench_encode"
 [[ -x "$bench" ]] || { echo "run_encode.sh: $bench not found; build the bench_encode target first" >&2; exit 1; }
 [[ -d "$cohort" ]] || { echo "run_encode.sh: cohort folder $cohort not found (--cohort DIR)" >&2; exit 1; }

@@ -129,8 +129,10 @@ int main() {
   return run_main("bench_attention", [] {
     const double peak = measured_fp32_tflops();
     report("peak", "fp32_fma_cuda_cores", "-", peak, "TFLOP/s", peak);
-    bench_shape(8, 8, 256, 32, peak);
-    bench_shape(4, 12, 512, 64, peak);
-    bench_shape(2, 16, 1024, 128, peak);
+    for (const cases::OpCase& c : cases::cases_for("attention", cases::kGpuBench)) {
+      if (c.dim(2) != c.dim(3))
+        throw std::runtime_error("bench_attention times self-attention: sq must equal sk");
+      bench_shape(c.dim(0), c.dim(1), c.dim(2), c.dim(4), peak);
+    }
   });
 }

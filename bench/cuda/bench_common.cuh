@@ -1,4 +1,6 @@
-// Shared pieces of the CUDA benchmarks: timing, the reference peaks measured
+// Shared pieces of the CUDA benchmarks: timing (bench/harness.h with a device
+// synchronisation), the shapes (the kGpuBench cases of
+// tests/cases/kernel_cases.h), the reference peaks measured
 // in the same run (device-to-device copy bandwidth, float32 FMA throughput on
 // CUDA cores), and one line per result that bench/gpu_suite.sh collects:
 //   RESULT|<benchmark>|<variant>|<shape>|<value>|<unit>|<fraction of measured peak>
@@ -7,7 +9,6 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,8 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness.h"
 #include "engine/engine.h"
 #include "kernels/cuda/cuda_backend.h"
+#include "tests/cases/kernel_cases.h"
 
 namespace nlammr::bench {
 
@@ -24,25 +27,17 @@ inline void check(cudaError_t err, const char* what) {
   if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
 }
 
-// Median wall time of `runs` calls of f (after `warmup` calls), in seconds;
-// the device is synchronised around every call. `sync` waits for all work
-// (the backend's stream and the default stream of library baselines).
+// Median wall time of `runs` calls of f (after `warmup` calls), in seconds:
+// bench/harness.h's loop with a device synchronisation after every call, which
+// waits for all work (the backend's stream and the default stream of library
+// baselines).
 inline double median_seconds(const std::function<void()>& f, int runs = 10, int warmup = 2) {
-  auto sync = [] {
+  TimingPlan plan = fixed_samples(runs, warmup);
+  plan.sync = [] {
     cuda::synchronize();
     check(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
   };
-  for (int i = 0; i < warmup; ++i) f();
-  sync();
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    sync();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return measure(f, plan).median_s;
 }
 
 inline void report(const std::string& bench, const std::string& variant, const std::string& shape,

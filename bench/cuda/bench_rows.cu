@@ -83,9 +83,9 @@ int main() {
   return run_main("bench_rows", [] {
     const double copy = measured_copy_gbps();
     report("peak", "memcpy_device_to_device", "-", copy, "GB/s", copy);
-    bench_layernorm(16384, 768, copy);
-    bench_layernorm(4096, 4096, copy);
-    bench_softmax(65536, 512, copy);
-    bench_softmax(4096, 30522, copy);
+    for (const cases::OpCase& c : cases::cases_for("layer_norm", cases::kGpuBench))
+      bench_layernorm(c.dim(0), c.dim(1), copy);
+    for (const cases::OpCase& c : cases::cases_for("softmax", cases::kGpuBench))
+      bench_softmax(c.dim(0), c.dim(1), copy);
   });
 }

@@ -111,8 +111,11 @@ int main() {
   return run_main("bench_segment", [] {
     const double copy = measured_copy_gbps();
     report("peak", "memcpy_device_to_device", "-", copy, "GB/s", copy);
-    bench_segment_sum(4096, 32, 300, copy);  // graph mean pooling: molecules of ~32 atoms
-    bench_segment_sum(100000, 8, 64, copy);  // many short segments
-    bench_gin(100000, 2, 300, copy);         // a batch of molecular graphs (bonds in both directions)
+    // The registered [segments, rows, width] give the mean segment length;
+    // the lengths themselves are random around it.
+    for (const cases::OpCase& c : cases::cases_for("segment_sum", cases::kGpuBench))
+      bench_segment_sum(c.dim(0), c.dim(1) / c.dim(0), c.dim(2), copy);
+    for (const cases::OpCase& c : cases::cases_for("gin_message", cases::kGpuBench))
+      bench_gin(c.dim(0), c.dim(1) / c.dim(0), c.dim(2), copy);
   });
 }

@@ -1,6 +1,6 @@
 // Memory-access metrics of every CUDA kernel, measured in the simulator
 // (device cuda-sim): a small Nsight Compute without a GPU. For each kernel
-// launch at the shapes below it prints
+// launch at the kSimMetrics shapes of tests/cases/kernel_cases.h it prints
 //   sectors/req   32-byte global-memory sectors per warp-wide request:
 //                 4 for a coalesced float32 access, 32 when every lane hits
 //                 its own sector; 8 for float64
@@ -13,13 +13,16 @@
 // Timing means nothing here; see bench/gpu_suite.sh for the GPU's.
 //
 //   build/bench/cuda_sim_metrics [--markdown]
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "engine/engine.h"
 #include "kernels/cuda_sim/sim_runtime.h"
+#include "tests/cases/kernel_cases.h"
 
 using namespace nlammr;
 
@@ -98,66 +101,92 @@ int main(int argc, char** argv) {
                 "moved/min", "shared req", "conflicts/req", "barriers/thr");
   }
 
-  const Tensor x = on(randn({256, 768}, gen));
-  measure(
-      "add [256,768] f32", [&] { (void)(x + x); }, markdown);
-  measure(
-      "gelu [256,768] f32", [&] { (void)gelu(x); }, markdown);
-  measure(
-      "transpose copy [768,256]", [&] { (void)x.transpose(0, 1).contiguous(); }, markdown);
-  measure(
-      "sum rows [256,768]", [&] { (void)sum(x, {1}); }, markdown);
-  measure(
-      "sum columns [256,768]", [&] { (void)sum(x, {0}); }, markdown);
-  measure(
-      "softmax [256,768]", [&] { (void)softmax(x, -1); }, markdown);
-  {
-    const Tensor w = on(Tensor::ones({768})), b = on(Tensor::zeros({768}));
-    measure(
-        "layer norm [256,768]", [&] { (void)layer_norm(x, w, b, 1e-12); }, markdown);
+  // The kSimMetrics cases of tests/cases/kernel_cases.h, family by family.
+  auto registered = [](const char* op) { return cases::cases_for(op, cases::kSimMetrics); };
+  auto dims = [](std::initializer_list<int64_t> d) {
+    std::string out;
+    for (int64_t v : d) out += (out.empty() ? "[" : ",") + std::to_string(v);
+    return out + "]";
+  };
+  for (const cases::OpCase& c : registered("add")) {
+    const Tensor x = on(randn(Shape(c.dims), gen));
+    measure(("add " + dims({c.dim(0), c.dim(1)}) + " f32").c_str(), [&] { (void)(x + x); }, markdown);
   }
-  {
-    const Tensor q = on(randn({2, 4, 64, 64}, gen)), k = on(randn({2, 4, 64, 64}, gen)),
-                 v = on(randn({2, 4, 64, 64}, gen));
-    Tensor out = Tensor::empty({2, 4, 64, 64}, DType::Float32, sim);
-    Tensor lse = Tensor::empty({2, 4, 64}, DType::Float32, sim);
-    measure(
-        "attention fwd [2,4,64,64]", [&] { be.attention_forward(q, k, v, Tensor(), 0.125, out, lse); },
-        markdown);
+  for (const cases::OpCase& c : registered("gelu")) {
+    const Tensor x = on(randn(Shape(c.dims), gen));
+    measure(("gelu " + dims({c.dim(0), c.dim(1)}) + " f32").c_str(), [&] { (void)gelu(x); }, markdown);
+  }
+  for (const cases::OpCase& c : registered("copy")) {
+    const Tensor x = on(randn(Shape(c.dims), gen));
+    measure(("transpose copy " + dims({c.dim(1), c.dim(0)})).c_str(),
+            [&] { (void)x.transpose(0, 1).contiguous(); }, markdown);
+  }
+  // [outer, n, inner]: rows of a matrix when inner is 1, its columns when outer is 1.
+  for (const cases::OpCase& c : registered("sum")) {
+    const bool rows = c.dim(2) == 1;
+    const Shape shape = rows ? Shape{c.dim(0), c.dim(1)} : Shape{c.dim(1), c.dim(2)};
+    const Tensor x = on(randn(shape, gen));
+    const int64_t dim = rows ? 1 : 0;
+    measure((std::string(rows ? "sum rows " : "sum columns ") + dims({shape[0], shape[1]})).c_str(),
+            [&] { (void)sum(x, {dim}); }, markdown);
+  }
+  for (const cases::OpCase& c : registered("softmax")) {
+    const Tensor x = on(randn(Shape(c.dims), gen));
+    measure(("softmax " + dims({c.dim(0), c.dim(1)})).c_str(), [&] { (void)softmax(x, -1); }, markdown);
+  }
+  for (const cases::OpCase& c : registered("layer_norm")) {
+    const Tensor x = on(randn(Shape(c.dims), gen));
+    const Tensor w = on(Tensor::ones({c.dim(1)})), b = on(Tensor::zeros({c.dim(1)}));
+    measure(("layer norm " + dims({c.dim(0), c.dim(1)})).c_str(), [&] { (void)layer_norm(x, w, b, 1e-12); },
+            markdown);
+  }
+  // Unmasked self-attention [batch, heads, s, s, d].
+  for (const cases::OpCase& c : registered("attention")) {
+    const int64_t B = c.dim(0), H = c.dim(1), S = c.dim(2), D = c.dim(4);
+    const Tensor q = on(randn({B, H, S, D}, gen)), k = on(randn({B, H, S, D}, gen)),
+                 v = on(randn({B, H, S, D}, gen));
+    Tensor out = Tensor::empty({B, H, S, D}, DType::Float32, sim);
+    Tensor lse = Tensor::empty({B, H, S}, DType::Float32, sim);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    const std::string shape = dims({B, H, S, D});
+    measure(("attention fwd " + shape).c_str(),
+            [&] { be.attention_forward(q, k, v, Tensor(), scale, out, lse); }, markdown);
     Tensor gq = Tensor::empty(q.shape(), DType::Float32, sim),
            gk = Tensor::empty(k.shape(), DType::Float32, sim),
            gv = Tensor::empty(v.shape(), DType::Float32, sim);
-    measure(
-        "attention bwd [2,4,64,64]",
-        [&] { be.attention_backward(q, k, v, out, lse, out, Tensor(), 0.125, gq, gk, gv); }, markdown);
+    measure(("attention bwd " + shape).c_str(),
+            [&] { be.attention_backward(q, k, v, out, lse, out, Tensor(), scale, gq, gk, gv); }, markdown);
   }
-  {
-    // A batch of chains: 2000 nodes, 4000 directed edges, width 64.
+  // A batch of chains: every node's neighbours are the nodes before and after it.
+  for (const cases::OpCase& c : registered("gin_message")) {
+    const int64_t nodes = c.dim(0), width = c.dim(2);
     std::vector<int64_t> src, offsets{0};
-    for (int64_t node = 0; node < 2000; ++node) {
+    for (int64_t node = 0; node < nodes; ++node) {
       for (int64_t d : {-1, 1})
-        if (node + d >= 0 && node + d < 2000) src.push_back(node + d);
+        if (node + d >= 0 && node + d < nodes) src.push_back(node + d);
       offsets.push_back(static_cast<int64_t>(src.size()));
     }
     const int64_t edges = static_cast<int64_t>(src.size());
-    const Tensor feats = on(randn({2000, 64}, gen)), edge_emb = on(randn({edges, 64}, gen));
+    if (edges != c.dim(1))
+      throw std::runtime_error("gin_message sim-metrics cases are chains: 2 (nodes - 1) edges");
+    const Tensor feats = on(randn({nodes, width}, gen)), edge_emb = on(randn({edges, width}, gen));
     const Tensor s = on(Tensor::from_vector(src, {edges})),
                  off = on(Tensor::from_vector(offsets, {static_cast<int64_t>(offsets.size())}));
-    Tensor agg = Tensor::empty({2000, 64}, DType::Float32, sim);
-    measure(
-        "GIN aggregate fwd [2000,64]", [&] { be.gin_message_forward(feats, edge_emb, s, off, agg); },
-        markdown);
+    Tensor agg = Tensor::empty({nodes, width}, DType::Float32, sim);
+    const std::string shape = dims({nodes, width});
+    measure(("GIN aggregate fwd " + shape).c_str(),
+            [&] { be.gin_message_forward(feats, edge_emb, s, off, agg); }, markdown);
     Tensor gx = Tensor::empty(feats.shape(), DType::Float32, sim),
            ge = Tensor::empty(edge_emb.shape(), DType::Float32, sim);
-    measure(
-        "GIN aggregate bwd [2000,64]", [&] { be.gin_message_backward(feats, edge_emb, s, off, agg, gx, ge); },
-        markdown);
+    measure(("GIN aggregate bwd " + shape).c_str(),
+            [&] { be.gin_message_backward(feats, edge_emb, s, off, agg, gx, ge); }, markdown);
   }
-  {
-    const Tensor p = on(randn({1 << 16}, gen)), g = on(randn({1 << 16}, gen));
-    Tensor m = on(Tensor::zeros({1 << 16})), v = on(Tensor::zeros({1 << 16}));
-    measure(
-        "adam [65536]", [&] { be.adam_step(p, g, m, v, AdamStepDesc{}); }, markdown);
+  for (const cases::OpCase& c : registered("optimizer")) {
+    const Shape shape(c.dims);
+    const Tensor p = on(randn(shape, gen)), g = on(randn(shape, gen));
+    Tensor m = on(Tensor::zeros(shape)), v = on(Tensor::zeros(shape));
+    measure(("adam " + dims({c.dim(0)})).c_str(), [&] { be.adam_step(p, g, m, v, AdamStepDesc{}); },
+            markdown);
   }
   return 0;
 }

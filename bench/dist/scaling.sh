@@ -27,19 +27,8 @@ batch_sizes="8,64"
 model=""
 work=""
 rounds=2
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --ranks) ranks_list="$2"; shift 2 ;;
-    --patients) patients="$2"; shift 2 ;;
-    --batch-sizes) batch_sizes="$2"; shift 2 ;;
-    --model) model="$2"; shift 2 ;;
-    --work) work="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) echo "scaling.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args scaling.sh --build-dir=build_dir --ranks=ranks_list --patients=patients --batch-sizes=batch_sizes --model=model --work=work --rounds=rounds -- "$@"
 nlammr="$build_dir/nlammr"
 [ -x "$nlammr" ] || { echo "scaling.sh: $nlammr not found (build first)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "scaling.sh: /usr/bin/time not found (Debian package: time)" >&2; exit 1; }

@@ -17,17 +17,16 @@
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/harness.h"
 #include "kernels/cpu/gemm_eigen.h"
 #include "kernels/cpu/gemm_f32.h"
 
@@ -80,10 +79,6 @@ std::vector<int> parse_threads(const std::string& list) {
   return out;
 }
 
-double seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // The layout in the table: "A·Bᵀ" is linear()'s (weight stored [out, in]).
 std::string layout(const GemmDesc& d) { return d.trans_b ? "A.B^T" : "A.B"; }
 
@@ -128,26 +123,25 @@ int main(int argc, char** argv) {
       };
       for (int threads : thread_counts) {
         omp_set_num_threads(threads);
-        std::vector<double> times[2];
         // Warm-up: page faults, packing buffers, the thread pool, the clock
-        // frequency; at least one call each and about 0.2 s in all.
-        const auto warm_start = std::chrono::steady_clock::now();
-        do {
-          for (const Contender& ct : contenders) ct.call(d, a.data(), b.data(), c.data());
-        } while (seconds(warm_start) < 0.2);
-        for (int s = 0; s < samples; ++s)
-          for (int i = 0; i < 2; ++i) {
-            const auto start = std::chrono::steady_clock::now();
-            contenders[i].call(d, a.data(), b.data(), c.data());
-            times[i].push_back(seconds(start));
-          }
+        // frequency; at least one call each and about 0.2 s in all. Then
+        // `samples` timed calls each, the contenders taking turns.
+        bench::TimingPlan plan = bench::fixed_samples(samples, 1);
+        plan.warmup_s = 0.2;
+        const std::vector<bench::Timing> timings =
+            bench::measure_each({[&] { contenders[0].call(d, a.data(), b.data(), c.data()); },
+                                 [&] { contenders[1].call(d, a.data(), b.data(), c.data()); }},
+                                plan);
         for (int i = 0; i < 2; ++i) {
-          std::vector<double>& t = times[i];
-          std::sort(t.begin(), t.end());
-          nlohmann::json row = {{"side", contenders[i].side}, {"case", cs.name},
+          const bench::Timing& t = timings[i];
+          nlohmann::json row = {{"side", contenders[i].side},
+                                {"case", cs.name},
                                 {"shape", shape},
-                                {"layout", layout(d)}, {"threads", threads}, {"min_s", t.front()},
-                                {"median_s", t[t.size() / 2]}, {"gflops", flops / t.front() * 1e-9}};
+                                {"layout", layout(d)},
+                                {"threads", threads},
+                                {"min_s", t.min_s},
+                                {"median_s", t.median_s},
+                                {"gflops", flops / t.min_s * 1e-9}};
           std::cout << row.dump() << std::endl;
         }
       }

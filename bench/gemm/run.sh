@@ -25,16 +25,8 @@ threads="1,2"
 rounds=3
 samples=7
 filter=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --samples) samples="$2"; shift 2 ;;
-    --filter) filter="$2"; shift 2 ;;
-    *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args run.sh --build-dir=build_dir --threads=threads --rounds=rounds --samples=samples --filter=filter -- "$@"
 bench="$build_dir/bench/gemm/gemm_bench"
 if [[ ! -x "$bench" ]]; then
   echo "run.sh: $bench not found; build the gemm_bench target first" >&2

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/gin/timing.h"
+#include "bench/harness.h"
 #include "engine/engine.h"
 #include "models/gin/graph_batch.h"
 #include "chem/graph_json.h"
@@ -75,6 +75,19 @@ void write_graphs(const std::string& path, const Classes& classes) {
   if (!out) throw std::runtime_error("failed writing " + path);
 }
 
+// The timing procedure gin_bench_torch.py mirrors: at least two warm-up calls
+// and 0.3 s, then samples of one call each for 3 s (5 to 50 samples).
+bench::TimingPlan gin_plan() {
+  bench::TimingPlan plan;
+  plan.warmup_calls = 2;
+  plan.warmup_s = 0.3;
+  plan.sample_s = 0.0;
+  plan.total_s = 3.0;
+  plan.min_samples = 5;
+  plan.max_samples = 50;
+  return plan;
+}
+
 void report(const std::string& name, int threads, const bench::Timing& t, int64_t items,
             const std::string& unit) {
   nlohmann::json line = {{"side", "nlammr"},       {"case", name},     {"threads", threads},
@@ -119,31 +132,40 @@ int main(int argc, char** argv) {
       // Featurizing is single-threaded on both sides; it is timed at each
       // count anyway so that every row of the table has both columns.
       if (wanted("featurize"))
-        report("featurize", threads, bench::measure([&] {
-                 for (const SmilesEntry& entry : entries) {
-                   try {
-                     smiles_to_graph(entry.smiles);
-                   } catch (const std::runtime_error&) {
-                   }
-                 }
-               }),
+        report("featurize", threads,
+               bench::measure(
+                   [&] {
+                     for (const SmilesEntry& entry : entries) {
+                       try {
+                         smiles_to_graph(entry.smiles);
+                       } catch (const std::runtime_error&) {
+                       }
+                     }
+                   },
+                   gin_plan()),
                static_cast<int64_t>(entries.size()), "molecules");
       const std::string train_case = "gin forward+backward (train)";
       if (wanted(train_case)) {
         gin.train();
-        report(train_case, threads, bench::measure([&] {
-                 gin.zero_grad();
-                 sum(gin.class_embeddings(graphs) * upstream).backward();
-               }),
+        report(train_case, threads,
+               bench::measure(
+                   [&] {
+                     gin.zero_grad();
+                     sum(gin.class_embeddings(graphs) * upstream).backward();
+                   },
+                   gin_plan()),
                graphs.num_classes, "classes");
       }
       const std::string eval_case = "gin forward (eval)";
       if (wanted(eval_case)) {
         gin.eval();
-        report(eval_case, threads, bench::measure([&] {
-                 NoGradGuard no_grad;
-                 gin.class_embeddings(graphs);
-               }),
+        report(eval_case, threads,
+               bench::measure(
+                   [&] {
+                     NoGradGuard no_grad;
+                     gin.class_embeddings(graphs);
+                   },
+                   gin_plan()),
                graphs.num_classes, "classes");
       }
     }

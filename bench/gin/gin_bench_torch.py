@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch side of bench/gin (run both with bench/gin/run.sh): the same cases,
-inputs and timing procedure as gin_bench.cpp (bench/gin/timing.h).
+inputs and timing procedure as gin_bench.cpp (gin_plan() in gin_bench.cpp, through bench/harness.h).
 
   featurize   RDKit's MolFromSmiles + OGB's feature encoding into numpy arrays
               (what ogb.utils.smiles2graph does), per SMILES of the input
@@ -35,7 +35,7 @@ from make_ogb_features import atom_features, bond_features, read_smiles  # noqa:
 
 
 def measure(call, warmup_s=0.3, total_s=3.0, min_samples=5, max_samples=50):
-    """As bench/gin/timing.h: warm-up, then one call per sample."""
+    """As gin_plan() in gin_bench.cpp: warm-up, then one call per sample."""
     start = time.perf_counter()
     calls = 0
     while calls < 2 or time.perf_counter() - start < warmup_s:

@@ -26,16 +26,8 @@ threads="1,2"
 smiles=""
 filter=""
 rounds=3
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --smiles) smiles="$2"; shift 2 ;;
-    --filter) filter="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args run.sh --build-dir=build_dir --threads=threads --smiles=smiles --filter=filter --rounds=rounds -- "$@"
 if [[ -z "$smiles" ]]; then
   smiles="$root/../shared/data/mimic3/medications.tsv"
   [[ -f "$smiles" ]] || smiles="$root/tests/fixtures/molecules/cases.smi"

@@ -38,15 +38,16 @@ chem::Molecule nested(size_t depth) {
 }
 
 void row(const char* shape, size_t n, const chem::Molecule& mol, bool with_definition) {
-  bench::TimingBudget budget;
-  budget.total_s = 0.3;
-  budget.min_samples = 3;
-  const bench::Timing fast = bench::measure([&] { chem::legacy_cip_ranks(mol); }, budget);
+  bench::TimingPlan plan;
+  plan.total_s = 0.3;
+  plan.min_samples = 3;
+  const bench::Timing fast = bench::measure([&] { chem::legacy_cip_ranks(mol); }, plan);
   std::printf("%-8s %8zu atoms  refinement %10.3f ms", shape, n, fast.min_s * 1e3);
   if (with_definition) {
     const auto invariants = chem::cip_initial_invariants(mol);
-    budget.min_samples = 1;
-    const bench::Timing slow = bench::measure([&] { testing::cip_ranks_by_definition(mol, invariants); }, budget);
+    plan.min_samples = 1;
+    const bench::Timing slow =
+        bench::measure([&] { testing::cip_ranks_by_definition(mol, invariants); }, plan);
     std::printf("  definition %10.3f ms  ratio %7.1fx", slow.min_s * 1e3, slow.min_s / fast.min_s);
   }
   std::printf("\n");

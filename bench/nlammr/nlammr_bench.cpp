@@ -15,36 +15,25 @@
 // medications, the epoch's batch order, every class's molecular graphs as
 // nlammr builds them) and exits.
 #include <omp.h>
-#include <time.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
-#include "data/cohort/cohort.h"
+#include "bench/harness.h"
 #include "chem/graph_json.h"
 #include "chem/molecule_graph.h"
+#include "data/cohort/cohort.h"
 #include "data/synthetic/synthetic_cohort.h"
+#include "engine/engine.h"
 #include "models/nlammr/training/trainer.h"
 
 using namespace nlammr;
 
 namespace {
-
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 // A field of /proc/self/status in MiB (VmRSS: now, VmHWM: the peak).
 double status_mib(const std::string& field) {
@@ -128,10 +117,13 @@ int main(int argc, char** argv) {
                                               order.begin() + (s + 1) * train.batch_size));
     };
     const double rss_before = status_mib("VmRSS");
-    for (int64_t s = 0; s < warmup; ++s) run_step(s);
-    const double wall0 = wall_seconds(), cpu0 = cpu_seconds();
-    for (int64_t s = warmup; s < warmup + steps; ++s) run_step(s);
-    const double wall = wall_seconds() - wall0, cpu = cpu_seconds() - cpu0;
+    // Each call trains on the epoch's next batch: `warmup` untimed steps, then
+    // `steps` timed ones; wall and CPU time are the totals over the timed steps.
+    int64_t next_step = 0;
+    const bench::Timing timing =
+        bench::measure([&] { run_step(next_step++); },
+                       bench::fixed_samples(static_cast<int>(steps), static_cast<int>(warmup)));
+    const double wall = timing.wall_total_s, cpu = timing.cpu_total_s;
 
     const GraphTensors& g = data.molecules;
     nlohmann::json line = {{"side", "nlammr"},

@@ -28,18 +28,8 @@ warmup=5
 rounds=1
 cohort=""
 clock="wall"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --steps) steps="$2"; shift 2 ;;
-    --warmup) warmup="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --cohort) cohort="$2"; shift 2 ;;
-    --clock) clock="$2"; shift 2 ;;
-    *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+source "$root/bench/parse_args.sh"
+bench_parse_args run.sh --build-dir=build_dir --threads=threads --steps=steps --warmup=warmup --rounds=rounds --cohort=cohort --clock=clock -- "$@"
 [[ "$clock" == wall || "$clock" == cpu ]] || { echo "run.sh: --clock must be wall or cpu" >&2; exit 2; }
 if [[ -z "$cohort" && -d "$root/../shared/data/mimic3" ]]; then
   cohort="$root/../shared/data/mimic3"

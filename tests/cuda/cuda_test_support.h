@@ -15,10 +15,12 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
 #include "engine/engine.h"
+#include "tests/cases/kernel_cases.h"
 #include "tests/test_support.h"
 
 namespace nlammr::testing {
@@ -85,13 +87,16 @@ inline OutputPair poisoned_pair(const Shape& shape, DType dtype) {
   return {poisoned(shape, dtype, Device::cpu()), poisoned(shape, dtype, gpu_device())};
 }
 
-struct Tolerance {
-  double rtol, atol;
-};
+using cases::Tolerance;
 
 // The tolerance for a dtype: `f32` for float32, `f64` for float64.
 inline Tolerance tolerance_for(DType dtype, Tolerance f32, Tolerance f64) {
   return dtype == DType::Float64 ? f64 : f32;
+}
+
+// The tolerance tests/cases/kernel_cases.h gives a family for a dtype.
+inline Tolerance tolerance_of(std::string_view op, DType dtype) {
+  return cases::tolerance_of(cases::family(op), dtype);
 }
 
 inline std::vector<double> as_doubles(const Tensor& t) {

@@ -8,9 +8,6 @@ using namespace nlammr::testing;
 
 namespace {
 
-const DType kAllDtypes[] = {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16,
-                            DType::Int32,   DType::Int64,   DType::UInt8,   DType::Bool};
-
 // Values that exercise rounding, saturation and special cases of every dtype.
 Tensor mixed_values(const Shape& shape, Generator& gen) {
   Tensor t = uniform(shape, DType::Float64, gen, -400.0, 400.0);
@@ -25,22 +22,26 @@ Tensor mixed_values(const Shape& shape, Generator& gen) {
 
 TEST_CASE("copy converts between every pair of dtypes exactly as the CPU does") {
   NLAMMR_REQUIRE_CUDA();
-  Generator gen(1);
-  const Tensor values = mixed_values({6, 7}, gen);
-  for (DType from : kAllDtypes) {
-    const Tensor src = values.to(from);  // the CPU's conversion defines the source
-    for (DType to : kAllDtypes) {
-      // A transposed source into a slice of a larger, poisoned destination.
-      OutputPair big = poisoned_pair({7, 9}, to);
-      cpu_kernels().copy(src.transpose(0, 1), big.cpu.slice(1, 1, 7));
-      gpu_kernels().copy(on_gpu(src).transpose(0, 1), big.gpu.slice(1, 1, 7));
-      check_identical(big.gpu, big.cpu, std::string("copy ") + dtype_name(from) + " -> " + dtype_name(to));
-      // Packed to packed.
-      OutputPair packed = poisoned_pair({6, 7}, to);
-      cpu_kernels().copy(src, packed.cpu);
-      gpu_kernels().copy(on_gpu(src), packed.gpu);
-      check_identical(packed.gpu, packed.cpu,
-                      std::string("packed copy ") + dtype_name(from) + " -> " + dtype_name(to));
+  REQUIRE(cases::family("copy").bit_exact);
+  for (const cases::OpCase& c : cases::cases_for("copy", cases::kTest)) {
+    const int64_t rows = c.dim(0), cols = c.dim(1);
+    Generator gen(1);
+    const Tensor values = mixed_values({rows, cols}, gen);
+    for (DType from : cases::dtypes_of(c)) {
+      const Tensor src = values.to(from);  // the CPU's conversion defines the source
+      for (DType to : cases::dtypes_of(c)) {
+        // A transposed source into a slice of a larger, poisoned destination.
+        OutputPair big = poisoned_pair({cols, rows + 2}, to);
+        cpu_kernels().copy(src.transpose(0, 1), big.cpu.slice(1, 1, rows + 1));
+        gpu_kernels().copy(on_gpu(src).transpose(0, 1), big.gpu.slice(1, 1, rows + 1));
+        check_identical(big.gpu, big.cpu, std::string("copy ") + dtype_name(from) + " -> " + dtype_name(to));
+        // Packed to packed.
+        OutputPair packed = poisoned_pair({rows, cols}, to);
+        cpu_kernels().copy(src, packed.cpu);
+        gpu_kernels().copy(on_gpu(src), packed.gpu);
+        check_identical(packed.gpu, packed.cpu,
+                        std::string("packed copy ") + dtype_name(from) + " -> " + dtype_name(to));
+      }
     }
   }
 }
@@ -62,9 +63,11 @@ TEST_CASE("copy of broadcast (stride-0) views and of scalars") {
 
 TEST_CASE("fill writes the CPU's bit pattern for every dtype") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : kAllDtypes) {
-    for (double value : {3.7, -1.5, 1e10, -0.0, 70000.0}) {
-      OutputPair out = poisoned_pair({3, 37}, dtype);
+  REQUIRE(cases::family("fill").bit_exact);
+  for (DType dtype : cases::family("fill").dtypes) {
+    for (const cases::OpCase& c : cases::cases_for("fill", cases::kTest)) {
+      const double value = c.param("value");
+      OutputPair out = poisoned_pair(Shape(c.dims), dtype);
       cpu_kernels().fill(out.cpu, value);
       gpu_kernels().fill(out.gpu, value);
       check_identical(out.gpu, out.cpu,
@@ -80,30 +83,32 @@ TEST_CASE("unary ops and their derivatives match the CPU on packed and transpose
                          UnaryOp::Tanh,     UnaryOp::Sigmoid, UnaryOp::Scale,   UnaryOp::AddScalar,
                          UnaryOp::PowScalar};
   // Device libm differs from the host's by a few ulps.
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    const Tolerance tol = tolerance_for(dtype, {4e-6, 1e-6}, {1e-13, 1e-14});
-    Generator gen(3);
-    for (UnaryOp op : ops) {
-      const bool positive_only = op == UnaryOp::Log || op == UnaryOp::Sqrt || op == UnaryOp::PowScalar;
-      const double alpha = op == UnaryOp::PowScalar ? 1.7 : (op == UnaryOp::Scale ? -2.5 : 0.75);
-      const Tensor x = uniform({9, 13}, dtype, gen, positive_only ? 0.1 : -3.0, 3.0);
-      const std::string name = std::string(unary_op_name(op)) + " " + dtype_name(dtype);
-      for (bool transposed : {false, true}) {
-        const Tensor xc = transposed ? x.transpose(0, 1) : x;
-        const Tensor xg = transposed ? on_gpu(x).transpose(0, 1) : on_gpu(x);
-        OutputPair y = poisoned_pair(xc.shape(), dtype);
-        cpu_kernels().unary(op, xc, y.cpu, alpha);
-        gpu_kernels().unary(op, xg, y.gpu, alpha);
-        check_close(y.gpu, y.cpu, tol, name + (transposed ? " (transposed input)" : ""));
+  for (const cases::OpCase& c : cases::cases_for("unary", cases::kTest)) {
+    for (DType dtype : cases::dtypes_of(c)) {
+      const Tolerance tol = tolerance_of("unary", dtype);
+      Generator gen(3);
+      for (UnaryOp op : ops) {
+        const bool positive_only = op == UnaryOp::Log || op == UnaryOp::Sqrt || op == UnaryOp::PowScalar;
+        const double alpha = op == UnaryOp::PowScalar ? 1.7 : (op == UnaryOp::Scale ? -2.5 : 0.75);
+        const Tensor x = uniform(Shape(c.dims), dtype, gen, positive_only ? 0.1 : -3.0, 3.0);
+        const std::string name = std::string(unary_op_name(op)) + " " + dtype_name(dtype);
+        for (bool transposed : {false, true}) {
+          const Tensor xc = transposed ? x.transpose(0, 1) : x;
+          const Tensor xg = transposed ? on_gpu(x).transpose(0, 1) : on_gpu(x);
+          OutputPair y = poisoned_pair(xc.shape(), dtype);
+          cpu_kernels().unary(op, xc, y.cpu, alpha);
+          gpu_kernels().unary(op, xg, y.gpu, alpha);
+          check_close(y.gpu, y.cpu, tol, name + (transposed ? " (transposed input)" : ""));
+        }
+        // Backward on packed tensors, from the CPU's forward output.
+        Tensor y = Tensor::empty(x.shape(), dtype);
+        cpu_kernels().unary(op, x, y, alpha);
+        const Tensor gy = uniform(x.shape(), dtype, gen);
+        OutputPair gx = poisoned_pair(x.shape(), dtype);
+        cpu_kernels().unary_backward(op, x, y, gy, gx.cpu, alpha);
+        gpu_kernels().unary_backward(op, on_gpu(x), on_gpu(y), on_gpu(gy), gx.gpu, alpha);
+        check_close(gx.gpu, gx.cpu, tol, name + " backward");
       }
-      // Backward on packed tensors, from the CPU's forward output.
-      Tensor y = Tensor::empty(x.shape(), dtype);
-      cpu_kernels().unary(op, x, y, alpha);
-      const Tensor gy = uniform(x.shape(), dtype, gen);
-      OutputPair gx = poisoned_pair(x.shape(), dtype);
-      cpu_kernels().unary_backward(op, x, y, gy, gx.cpu, alpha);
-      gpu_kernels().unary_backward(op, on_gpu(x), on_gpu(y), on_gpu(gy), gx.gpu, alpha);
-      check_close(gx.gpu, gx.cpu, tol, name + " backward");
     }
   }
 }
@@ -122,34 +127,37 @@ TEST_CASE("binary ops broadcast like the CPU, including in-place accumulation") 
   NLAMMR_REQUIRE_CUDA();
   const BinaryOp ops[] = {BinaryOp::Add, BinaryOp::Sub,     BinaryOp::Mul,     BinaryOp::Div,
                           BinaryOp::Pow, BinaryOp::Maximum, BinaryOp::Minimum, BinaryOp::GreaterEqual};
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    const Tolerance tol = tolerance_for(dtype, {4e-6, 1e-6}, {1e-13, 1e-14});
-    Generator gen(5);
-    for (BinaryOp op : ops) {
-      const std::string name = std::string(binary_op_name(op)) + " " + dtype_name(dtype);
-      const Shape shape{3, 4, 5};
-      // a: [3, 1, 5] broadcast along dim 1; b: a transposed [5, 4] view broadcast along dim 0.
-      const Tensor a = uniform({3, 1, 5}, dtype, gen, 0.5, 2.0);
-      const Tensor b_base = uniform({5, 4}, dtype, gen, 0.5, 2.0);
-      const Tensor a_cpu = a.expand(shape), b_cpu = b_base.transpose(0, 1).unsqueeze(0).expand(shape);
-      const Tensor a_gpu = on_gpu(a).expand(shape),
-                   b_gpu = on_gpu(b_base).transpose(0, 1).unsqueeze(0).expand(shape);
-      OutputPair out = poisoned_pair(shape, dtype);
-      cpu_kernels().binary(op, a_cpu, b_cpu, out.cpu);
-      gpu_kernels().binary(op, a_gpu, b_gpu, out.gpu);
-      check_close(out.gpu, out.cpu, tol, name + " (broadcast views)");
-      // Ties for maximum/minimum/greater_equal.
-      const Tensor t = uniform({50}, dtype, gen);
-      OutputPair same = poisoned_pair({50}, dtype);
-      cpu_kernels().binary(op, t, t, same.cpu);
-      gpu_kernels().binary(op, on_gpu(t), on_gpu(t), same.gpu);
-      check_close(same.gpu, same.cpu, tol, name + " (equal operands)");
+  for (const cases::OpCase& c : cases::cases_for("binary", cases::kTest)) {
+    for (DType dtype : cases::dtypes_of(c)) {
+      const Tolerance tol = tolerance_of("binary", dtype);
+      Generator gen(5);
+      for (BinaryOp op : ops) {
+        const std::string name = std::string(binary_op_name(op)) + " " + dtype_name(dtype);
+        const Shape shape(c.dims);
+        REQUIRE(shape.size() == 3);
+        // a: [d0, 1, d2] broadcast along dim 1; b: a transposed [d2, d1] view broadcast along dim 0.
+        const Tensor a = uniform({shape[0], 1, shape[2]}, dtype, gen, 0.5, 2.0);
+        const Tensor b_base = uniform({shape[2], shape[1]}, dtype, gen, 0.5, 2.0);
+        const Tensor a_cpu = a.expand(shape), b_cpu = b_base.transpose(0, 1).unsqueeze(0).expand(shape);
+        const Tensor a_gpu = on_gpu(a).expand(shape),
+                     b_gpu = on_gpu(b_base).transpose(0, 1).unsqueeze(0).expand(shape);
+        OutputPair out = poisoned_pair(shape, dtype);
+        cpu_kernels().binary(op, a_cpu, b_cpu, out.cpu);
+        gpu_kernels().binary(op, a_gpu, b_gpu, out.gpu);
+        check_close(out.gpu, out.cpu, tol, name + " (broadcast views)");
+        // Ties for maximum/minimum/greater_equal.
+        const Tensor t = uniform({50}, dtype, gen);
+        OutputPair same = poisoned_pair({50}, dtype);
+        cpu_kernels().binary(op, t, t, same.cpu);
+        gpu_kernels().binary(op, on_gpu(t), on_gpu(t), same.gpu);
+        check_close(same.gpu, same.cpu, tol, name + " (equal operands)");
+      }
+      // out aliasing a: acc += b.
+      const Tensor acc = uniform({7, 11}, dtype, gen), b = uniform({7, 11}, dtype, gen);
+      Tensor acc_cpu = acc.clone(), acc_gpu = on_gpu(acc);
+      cpu_kernels().binary(BinaryOp::Add, acc_cpu, b, acc_cpu);
+      gpu_kernels().binary(BinaryOp::Add, acc_gpu, on_gpu(b), acc_gpu);
+      check_identical(acc_gpu, acc_cpu, std::string("in-place add ") + dtype_name(dtype));
     }
-    // out aliasing a: acc += b.
-    const Tensor acc = uniform({7, 11}, dtype, gen), b = uniform({7, 11}, dtype, gen);
-    Tensor acc_cpu = acc.clone(), acc_gpu = on_gpu(acc);
-    cpu_kernels().binary(BinaryOp::Add, acc_cpu, b, acc_cpu);
-    gpu_kernels().binary(BinaryOp::Add, acc_gpu, on_gpu(b), acc_gpu);
-    check_identical(acc_gpu, acc_cpu, std::string("in-place add ") + dtype_name(dtype));
   }
 }

@@ -39,28 +39,35 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST_CASE("index_select gathers the same rows, for float and integer data, int32 and int64 indices") {
   NLAMMR_REQUIRE_CUDA();
+  REQUIRE(cases::family("index_select").bit_exact);
   Generator gen(20);
-  for (DType index_dtype : {DType::Int32, DType::Int64}) {
-    for (DType dtype : {DType::Float32, DType::Float64, DType::Int64, DType::UInt8}) {
-      const Tensor x = uniform({50, 3, 7}, DType::Float64, gen, 0.0, 100.0).to(dtype);
-      const Tensor idx = random_indices(123, 50, index_dtype, gen);
-      OutputPair y = poisoned_pair({123, 3, 7}, dtype);
-      cpu_kernels().index_select_rows(x, idx, y.cpu);
-      gpu_kernels().index_select_rows(on_gpu(x), on_gpu(idx), y.gpu);
-      check_identical(y.gpu, y.cpu,
-                      std::string("index_select ") + dtype_name(dtype) + " by " + dtype_name(index_dtype));
+  for (const cases::OpCase& c : cases::cases_for("index_select", cases::kTest)) {
+    // [rows, row shape..., count]
+    const int64_t rows = c.dims.front(), count = c.dims.back();
+    Shape table_shape(c.dims.begin(), c.dims.end() - 1), out_shape = table_shape;
+    out_shape[0] = count;
+    for (DType index_dtype : {DType::Int32, DType::Int64}) {
+      for (DType dtype : cases::dtypes_of(c)) {
+        const Tensor x = uniform(table_shape, DType::Float64, gen, 0.0, 100.0).to(dtype);
+        const Tensor idx = random_indices(count, rows, index_dtype, gen);
+        OutputPair y = poisoned_pair(out_shape, dtype);
+        cpu_kernels().index_select_rows(x, idx, y.cpu);
+        gpu_kernels().index_select_rows(on_gpu(x), on_gpu(idx), y.gpu);
+        check_identical(y.gpu, y.cpu,
+                        std::string("index_select ") + dtype_name(dtype) + " by " + dtype_name(index_dtype));
+      }
     }
   }
 }
 
 TEST_CASE("index_add adds in the CPU's order: identical bits, duplicates included") {
   NLAMMR_REQUIRE_CUDA();
+  REQUIRE(cases::family("index_add").bit_exact);
   Generator gen(21);
-  const std::pair<int64_t, int64_t> shapes[] = {{1, 1}, {40, 300}, {1000, 7}, {5000, 64}};  // (rows, width)
   for (DType index_dtype : {DType::Int32, DType::Int64}) {
-    for (DType dtype : {DType::Float32, DType::Float64}) {
-      for (auto [rows, width] : shapes) {
-        const int64_t m = rows * 3 + 1;  // many duplicates
+    for (DType dtype : cases::family("index_add").dtypes) {
+      for (const cases::OpCase& c : cases::cases_for("index_add", cases::kTest)) {
+        const int64_t m = c.dim(0), rows = c.dim(1), width = c.dim(2);  // m > rows: duplicates
         const Tensor src = uniform({m, width}, dtype, gen);
         const Tensor idx = random_indices(m, rows, index_dtype, gen);
         const Tensor out0 = uniform({rows, width}, dtype, gen);  // accumulates onto existing values
@@ -75,11 +82,12 @@ TEST_CASE("index_add adds in the CPU's order: identical bits, duplicates include
 
 TEST_CASE("segment sums and their expansion are identical to the CPU's, empty segments included") {
   NLAMMR_REQUIRE_CUDA();
+  REQUIRE(cases::family("segment_sum").bit_exact);
   Generator gen(22);
   for (DType index_dtype : {DType::Int32, DType::Int64}) {
-    for (DType dtype : {DType::Float32, DType::Float64}) {
-      for (auto [segments, rows, width] :
-           {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1}, {30, 200, 33}, {300, 40, 5}, {7, 5000, 16}}) {
+    for (DType dtype : cases::family("segment_sum").dtypes) {
+      for (const cases::OpCase& c : cases::cases_for("segment_sum", cases::kTest)) {
+        const int64_t segments = c.dim(0), rows = c.dim(1), width = c.dim(2);
         const Tensor x = uniform({rows, width}, dtype, gen);
         const Tensor off = random_offsets(segments, rows, index_dtype, gen);
         const std::string name =
@@ -100,10 +108,11 @@ TEST_CASE("segment sums and their expansion are identical to the CPU's, empty se
 
 TEST_CASE("GIN message passing: forward and backward identical to the CPU's") {
   NLAMMR_REQUIRE_CUDA();
+  REQUIRE(cases::family("gin_message").bit_exact);
   Generator gen(23);
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    for (auto [nodes, edges, width] :
-         {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1}, {30, 70, 300}, {500, 2000, 17}}) {
+  for (DType dtype : cases::family("gin_message").dtypes) {
+    for (const cases::OpCase& c : cases::cases_for("gin_message", cases::kTest)) {
+      const int64_t nodes = c.dim(0), edges = c.dim(1), width = c.dim(2);
       const Tensor x = uniform({nodes, width}, dtype, gen);
       const Tensor edge = uniform({edges, width}, dtype, gen);
       const Tensor src = random_indices(edges, nodes, DType::Int64, gen);
@@ -162,10 +171,12 @@ TEST_CASE("bad indices and offsets give the CPU's error messages") {
 
 TEST_CASE("dropout masks are identical to the CPU's for any offset") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    for (double p : {0.1, 0.5, 0.9}) {
+  REQUIRE(cases::family("dropout").bit_exact);
+  for (DType dtype : cases::family("dropout").dtypes) {
+    for (const cases::OpCase& c : cases::cases_for("dropout", cases::kTest)) {
+      const double p = c.param("p");
       for (uint64_t offset : {uint64_t{0}, uint64_t{12345}, (uint64_t{1} << 33) + 7}) {
-        OutputPair mask = poisoned_pair({1001, 3}, dtype);
+        OutputPair mask = poisoned_pair(Shape(c.dims), dtype);
         cpu_kernels().dropout_mask(mask.cpu, p, 77, offset);
         gpu_kernels().dropout_mask(mask.gpu, p, 77, offset);
         check_identical(mask.gpu, mask.cpu,
@@ -177,40 +188,42 @@ TEST_CASE("dropout masks are identical to the CPU's for any offset") {
 
 TEST_CASE("Adam, AdamW and SGD steps match the CPU") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    // Both compute in double; fused multiply-adds on the GPU may move the last bit.
-    const Tolerance tol = tolerance_for(dtype, {1e-6, 1e-9}, {1e-14, 1e-16});
-    Generator gen(24);
-    const Tensor p0 = uniform({3001}, dtype, gen), g = uniform({3001}, dtype, gen);
-    const Tensor m0 = uniform({3001}, dtype, gen, -0.1, 0.1), v0 = uniform({3001}, dtype, gen, 0.0, 0.1);
-    for (bool decoupled : {false, true}) {
-      AdamStepDesc d;
-      d.lr = 1e-2, d.weight_decay = 0.1, d.step = 3, d.decoupled = decoupled;
-      Tensor pc = p0.clone(), mc = m0.clone(), vc = v0.clone();
-      Tensor pg = on_gpu(p0), mg = on_gpu(m0), vg = on_gpu(v0);
-      cpu_kernels().adam_step(pc, g, mc, vc, d);
-      gpu_kernels().adam_step(pg, on_gpu(g), mg, vg, d);
-      const std::string name = std::string(decoupled ? "adamw " : "adam ") + dtype_name(dtype);
-      check_close(pg, pc, tol, name + " param");
-      check_close(mg, mc, tol, name + " m");
-      check_close(vg, vc, tol, name + " v");
-    }
-    for (bool nesterov : {false, true}) {
-      for (bool first : {true, false}) {
-        SgdStepDesc d;
-        d.lr = 0.1, d.momentum = 0.9, d.dampening = 0.1, d.weight_decay = 0.01, d.nesterov = nesterov;
-        d.first_step = first;
-        Tensor pc = p0.clone(), bc = m0.clone(), pg = on_gpu(p0), bg = on_gpu(m0);
-        cpu_kernels().sgd_step(pc, g, bc, d);
-        gpu_kernels().sgd_step(pg, on_gpu(g), bg, d);
-        check_close(pg, pc, tol, std::string("sgd param ") + dtype_name(dtype));
-        check_close(bg, bc, tol, std::string("sgd momentum ") + dtype_name(dtype));
+  for (const cases::OpCase& c : cases::cases_for("optimizer", cases::kTest)) {
+    for (DType dtype : cases::dtypes_of(c)) {
+      const Tolerance tol = tolerance_of("optimizer", dtype);
+      Generator gen(24);
+      const Shape shape(c.dims);
+      const Tensor p0 = uniform(shape, dtype, gen), g = uniform(shape, dtype, gen);
+      const Tensor m0 = uniform(shape, dtype, gen, -0.1, 0.1), v0 = uniform(shape, dtype, gen, 0.0, 0.1);
+      for (bool decoupled : {false, true}) {
+        AdamStepDesc d;
+        d.lr = 1e-2, d.weight_decay = 0.1, d.step = 3, d.decoupled = decoupled;
+        Tensor pc = p0.clone(), mc = m0.clone(), vc = v0.clone();
+        Tensor pg = on_gpu(p0), mg = on_gpu(m0), vg = on_gpu(v0);
+        cpu_kernels().adam_step(pc, g, mc, vc, d);
+        gpu_kernels().adam_step(pg, on_gpu(g), mg, vg, d);
+        const std::string name = std::string(decoupled ? "adamw " : "adam ") + dtype_name(dtype);
+        check_close(pg, pc, tol, name + " param");
+        check_close(mg, mc, tol, name + " m");
+        check_close(vg, vc, tol, name + " v");
       }
+      for (bool nesterov : {false, true}) {
+        for (bool first : {true, false}) {
+          SgdStepDesc d;
+          d.lr = 0.1, d.momentum = 0.9, d.dampening = 0.1, d.weight_decay = 0.01, d.nesterov = nesterov;
+          d.first_step = first;
+          Tensor pc = p0.clone(), bc = m0.clone(), pg = on_gpu(p0), bg = on_gpu(m0);
+          cpu_kernels().sgd_step(pc, g, bc, d);
+          gpu_kernels().sgd_step(pg, on_gpu(g), bg, d);
+          check_close(pg, pc, tol, std::string("sgd param ") + dtype_name(dtype));
+          check_close(bg, bc, tol, std::string("sgd momentum ") + dtype_name(dtype));
+        }
+      }
+      SgdStepDesc plain;
+      Tensor pc = p0.clone(), pg = on_gpu(p0);
+      cpu_kernels().sgd_step(pc, g, Tensor(), plain);
+      gpu_kernels().sgd_step(pg, on_gpu(g), Tensor(), plain);
+      check_close(pg, pc, tol, "sgd without momentum");
     }
-    SgdStepDesc plain;
-    Tensor pc = p0.clone(), pg = on_gpu(p0);
-    cpu_kernels().sgd_step(pc, g, Tensor(), plain);
-    gpu_kernels().sgd_step(pg, on_gpu(g), Tensor(), plain);
-    check_close(pg, pc, tol, "sgd without momentum");
   }
 }

@@ -7,10 +7,10 @@ using namespace nlammr::testing;
 namespace {
 
 // loss + gradient on both devices, compared.
-void compare_loss(const std::string& name, DType dtype, const Shape& grad_shape,
+void compare_loss(const std::string& op, const std::string& name, DType dtype, const Shape& grad_shape,
                   const std::function<void(Backend&, Device, const Tensor&, const Tensor&)>& run,
                   bool identical_gradient = false) {
-  const Tolerance tol = tolerance_for(dtype, {1e-5, 1e-6}, {1e-12, 1e-14});
+  const Tolerance tol = tolerance_of(op, dtype);
   OutputPair loss = poisoned_pair({}, dtype), grad = poisoned_pair(grad_shape, dtype);
   run(cpu_kernels(), Device::cpu(), loss.cpu, grad.cpu);
   run(gpu_kernels(), gpu_device(), loss.gpu, grad.gpu);
@@ -29,12 +29,13 @@ void compare_loss(const std::string& name, DType dtype, const Shape& grad_shape,
 
 TEST_CASE("bce_with_logits matches the CPU") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
+  for (DType dtype : cases::family("bce_with_logits").dtypes) {
     Generator gen(30);
-    for (const Shape& shape : {Shape{1}, Shape{7, 131}, Shape{300, 1000}}) {
+    for (const cases::OpCase& c : cases::cases_for("bce_with_logits", cases::kTest)) {
+      const Shape shape(c.dims);
       const Tensor x = uniform(shape, dtype, gen, -8.0, 8.0);
       const Tensor t = uniform(shape, dtype, gen, 0.0, 1.0);
-      compare_loss("bce " + shape_str(shape) + " " + dtype_name(dtype), dtype, shape,
+      compare_loss("bce_with_logits", "bce " + shape_str(shape) + " " + dtype_name(dtype), dtype, shape,
                    [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                      be.bce_with_logits(x.to(dev), t.to(dev), loss, grad);
                    });
@@ -44,9 +45,10 @@ TEST_CASE("bce_with_logits matches the CPU") {
 
 TEST_CASE("multilabel margin loss matches the CPU, with duplicate targets and early ends") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
+  for (DType dtype : cases::family("multilabel_margin").dtypes) {
     Generator gen(31);
-    for (auto [rows, classes] : {std::pair<int64_t, int64_t>{1, 5}, {9, 40}, {64, 300}}) {
+    for (const cases::OpCase& c : cases::cases_for("multilabel_margin", cases::kTest)) {
+      const int64_t rows = c.dim(0), classes = c.dim(1);
       const Tensor x = uniform({rows, classes}, dtype, gen);
       // Each row lists a few classes (possibly twice), then -1, then junk that must be ignored.
       std::vector<int64_t> t(static_cast<size_t>(rows * classes), -1);
@@ -58,7 +60,8 @@ TEST_CASE("multilabel margin loss matches the CPU, with duplicate targets and ea
       }
       const Tensor target = Tensor::from_vector(t, {rows, classes});
       compare_loss(
-          "multilabel_margin " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype, x.shape(),
+          "multilabel_margin", "multilabel_margin " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype,
+          x.shape(),
           [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
             be.multilabel_margin(x.to(dev), target.to(dev), loss, grad);
           },
@@ -67,7 +70,7 @@ TEST_CASE("multilabel margin loss matches the CPU, with duplicate targets and ea
     // A 1-D input is one sample.
     const Tensor x1 = uniform({6}, dtype, gen);
     const Tensor t1 = Tensor::from_vector<int64_t>({2, 4, -1, 0, 0, 0}, {6});
-    compare_loss("multilabel_margin 1-d", dtype, {6},
+    compare_loss("multilabel_margin", "multilabel_margin 1-d", dtype, {6},
                  [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                    be.multilabel_margin(x1.to(dev), t1.to(dev), loss, grad);
                  });
@@ -76,23 +79,24 @@ TEST_CASE("multilabel margin loss matches the CPU, with duplicate targets and ea
 
 TEST_CASE("cross entropy matches the CPU, with ignored rows") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
+  for (DType dtype : cases::family("cross_entropy").dtypes) {
     Generator gen(32);
-    for (auto [rows, classes] : {std::pair<int64_t, int64_t>{1, 1}, {13, 7}, {50, 3000}}) {
+    for (const cases::OpCase& c : cases::cases_for("cross_entropy", cases::kTest)) {
+      const int64_t rows = c.dim(0), classes = c.dim(1);
       const Tensor x = uniform({rows, classes}, dtype, gen, -6.0, 6.0);
       std::vector<int64_t> t(static_cast<size_t>(rows));
       for (int64_t r = 0; r < rows; ++r)
         t[r] = r % 4 == 3 ? -100 : static_cast<int64_t>(gen.uniform() * classes);
       const Tensor target = Tensor::from_vector(t, {rows});
-      compare_loss("cross_entropy " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype, x.shape(),
-                   [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
+      compare_loss("cross_entropy", "cross_entropy " + shape_str(x.shape()) + " " + dtype_name(dtype), dtype,
+                   x.shape(), [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                      be.cross_entropy(x.to(dev), target.to(dev), -100, loss, grad);
                    });
     }
     // Every row ignored: the loss is 0.
     const Tensor x = uniform({3, 4}, dtype, gen);
     const Tensor none = Tensor::from_vector<int64_t>({-100, -100, -100}, {3});
-    compare_loss("cross_entropy all ignored", dtype, {3, 4},
+    compare_loss("cross_entropy", "cross_entropy all ignored", dtype, {3, 4},
                  [&](Backend& be, Device dev, const Tensor& l, const Tensor& g) {
                    be.cross_entropy(x.to(dev), none.to(dev), -100, l, g);
                  });
@@ -101,9 +105,10 @@ TEST_CASE("cross entropy matches the CPU, with ignored rows") {
 
 TEST_CASE("contrastive loss matches the CPU, square and rectangular, lines without positives") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
+  for (DType dtype : cases::family("contrastive").dtypes) {
     Generator gen(33);
-    for (auto [rows, cols] : {std::pair<int64_t, int64_t>{1, 1}, {16, 16}, {40, 25}, {3, 700}}) {
+    for (const cases::OpCase& c : cases::cases_for("contrastive", cases::kTest)) {
+      const int64_t rows = c.dim(0), cols = c.dim(1);
       const Tensor sim = uniform({rows, cols}, dtype, gen, -1.0, 1.0);
       std::vector<uint8_t> pos(static_cast<size_t>(rows * cols), 0);
       for (int64_t i = 0; i < rows; ++i) {
@@ -112,8 +117,8 @@ TEST_CASE("contrastive loss matches the CPU, square and rectangular, lines witho
         if (gen.uniform() < 0.5) pos[i * cols + (i * 7 + 3) % cols] = 1;
       }
       const Tensor positives = Tensor::from_vector(pos, {rows, cols});
-      compare_loss("contrastive " + shape_str(sim.shape()) + " " + dtype_name(dtype), dtype, sim.shape(),
-                   [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
+      compare_loss("contrastive", "contrastive " + shape_str(sim.shape()) + " " + dtype_name(dtype), dtype,
+                   sim.shape(), [&](Backend& be, Device dev, const Tensor& loss, const Tensor& grad) {
                      be.contrastive(sim.to(dev), positives.to(dev), 0.07, loss, grad);
                    });
     }

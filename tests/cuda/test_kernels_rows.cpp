@@ -14,27 +14,28 @@ namespace {
 struct ReduceShape {
   int64_t outer, n, inner;
 };
+ReduceShape reduce_shape(const cases::OpCase& c) { return {c.dim(0), c.dim(1), c.dim(2)}; }
 
-// [outer, n, inner] shapes covering each path of reduce.cu.
-const ReduceShape kReduceShapes[] = {
-    {1, 1, 1},       // a single element
-    {5, 17, 1},      // short rows: one thread per row
-    {3, 2000, 1},    // long rows: one block per row, one chunk
-    {1, 100003, 1},  // one long row: chunks of 16384, two stages
-    {2, 300, 7},     // columns: one thread per column, one chunk
-    {4, 1000, 33},   // columns, chunks of 256 rows, two stages
-    {2, 5, 1000},    // many columns, few rows
+struct GemmCase {
+  int64_t batch, m, n, k;
+  bool ta, tb, shared_b;
+  double alpha, beta;
 };
+GemmCase gemm_case(const cases::OpCase& c) {
+  return {c.dim(0),          c.dim(1),           c.dim(2),         c.dim(3),       c.flag("trans_a"),
+          c.flag("trans_b"), c.flag("shared_b"), c.param("alpha"), c.param("beta")};
+}
 
 }  // namespace
 
+// Shapes, dtypes and tolerances: tests/cases/kernel_cases.h.
 TEST_CASE("sum over the middle axis matches the CPU on every launch path") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    // Both accumulate in double; only the order of additions differs.
-    const Tolerance tol = tolerance_for(dtype, {1e-6, 1e-5}, {1e-12, 1e-10});
+  for (DType dtype : cases::family("sum").dtypes) {
+    const Tolerance tol = tolerance_of("sum", dtype);
     Generator gen(10);
-    for (const ReduceShape& s : kReduceShapes) {
+    for (const cases::OpCase& c : cases::cases_for("sum", cases::kTest)) {
+      const ReduceShape s = reduce_shape(c);
       const Tensor x = uniform({s.outer, s.n, s.inner}, dtype, gen);
       OutputPair out = poisoned_pair({s.outer, s.inner}, dtype);
       cpu_kernels().reduce(ReduceOp::Sum, x, s.outer, s.n, s.inner, out.cpu, Tensor());
@@ -50,9 +51,11 @@ TEST_CASE("sum over the middle axis matches the CPU on every launch path") {
 
 TEST_CASE("max returns the CPU's values and first indices, with ties and NaN") {
   NLAMMR_REQUIRE_CUDA();
-  for (DType dtype : {DType::Float32, DType::Float64}) {
+  REQUIRE(cases::family("max").bit_exact);
+  for (DType dtype : cases::family("max").dtypes) {
     Generator gen(11);
-    for (const ReduceShape& s : kReduceShapes) {
+    for (const cases::OpCase& c : cases::cases_for("max", cases::kTest)) {
+      const ReduceShape s = reduce_shape(c);
       // Rounded values make ties common; one slice gets a NaN, another two.
       Tensor x = (uniform({s.outer, s.n, s.inner}, dtype, gen, -4.0, 4.0) * 2.0).detach();
       std::vector<double> v = x.to(DType::Float64).to_vector<double>();
@@ -78,21 +81,11 @@ TEST_CASE("max returns the CPU's values and first indices, with ties and NaN") {
 
 TEST_CASE("gemm through cuBLAS: transposes, shared operands, alpha/beta and batches") {
   NLAMMR_REQUIRE_CUDA();
-  struct Case {
-    int64_t batch, m, n, k;
-    bool ta, tb, shared_b;
-    double alpha, beta;
-  };
-  const Case cases[] = {
-      {1, 37, 53, 71, false, false, false, 1.0, 0.0}, {1, 37, 53, 71, true, false, false, 1.0, 0.0},
-      {1, 37, 53, 71, false, true, false, 1.0, 0.0},  {1, 37, 53, 71, true, true, false, 0.5, 1.0},
-      {3, 16, 9, 33, false, false, false, 1.0, 0.0},  {4, 5, 64, 128, false, true, true, 1.0, 1.0},
-      {2, 1, 1, 1, false, false, false, 2.0, 0.0},    {2, 7, 6, 0, false, false, false, 1.0, 0.5},
-  };
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    const Tolerance tol = tolerance_for(dtype, {1e-4, 1e-4}, {1e-12, 1e-12});
+  for (DType dtype : cases::family("gemm").dtypes) {
+    const Tolerance tol = tolerance_of("gemm", dtype);
     Generator gen(12);
-    for (const Case& c : cases) {
+    for (const cases::OpCase& registered : cases::cases_for("gemm", cases::kTest)) {
+      const GemmCase c = gemm_case(registered);
       GemmDesc d;
       d.batch = c.batch, d.m = c.m, d.n = c.n, d.k = c.k, d.trans_a = c.ta, d.trans_b = c.tb;
       d.stride_a = c.m * c.k, d.stride_b = c.shared_b ? 0 : c.k * c.n, d.stride_c = c.m * c.n;
@@ -133,11 +126,11 @@ TEST_CASE("TF32 is off by default and, when switched on, stays within TF32 accur
 
 TEST_CASE("softmax and log-softmax with masks match the CPU, warp- and block-per-row") {
   NLAMMR_REQUIRE_CUDA();
-  const std::pair<int64_t, int64_t> shapes[] = {{7, 1}, {33, 100}, {5, 1024}, {3, 3000}, {2, 70000}};
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    const Tolerance tol = tolerance_for(dtype, {1e-5, 1e-6}, {1e-12, 1e-14});
+  for (DType dtype : cases::family("softmax").dtypes) {
+    const Tolerance tol = tolerance_of("softmax", dtype);
     Generator gen(14);
-    for (auto [rows, n] : shapes) {
+    for (const cases::OpCase& c : cases::cases_for("softmax", cases::kTest)) {
+      const int64_t rows = c.dim(0), n = c.dim(1);
       const Tensor x = uniform({rows, n}, dtype, gen, -5.0, 5.0);
       // A random mask with row 0 fully masked.
       std::vector<uint8_t> m(static_cast<size_t>(rows * n));
@@ -166,11 +159,11 @@ TEST_CASE("softmax and log-softmax with masks match the CPU, warp- and block-per
 
 TEST_CASE("layer norm forward and backward match the CPU, with and without parameters") {
   NLAMMR_REQUIRE_CUDA();
-  const std::pair<int64_t, int64_t> shapes[] = {{1, 1}, {5, 3}, {17, 768}, {130, 64}, {1000, 5}, {3, 5000}};
-  for (DType dtype : {DType::Float32, DType::Float64}) {
-    const Tolerance tol = tolerance_for(dtype, {1e-5, 1e-5}, {1e-11, 1e-12});
+  for (DType dtype : cases::family("layer_norm").dtypes) {
+    const Tolerance tol = tolerance_of("layer_norm", dtype);
     Generator gen(15);
-    for (auto [rows, n] : shapes) {
+    for (const cases::OpCase& c : cases::cases_for("layer_norm", cases::kTest)) {
+      const int64_t rows = c.dim(0), n = c.dim(1);
       // An offset mean makes the two-pass variance matter.
       const Tensor x = uniform({rows, n}, dtype, gen, 2.0, 6.0);
       const Tensor w = uniform({n}, dtype, gen), b = uniform({n}, dtype, gen);
