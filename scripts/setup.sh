@@ -49,6 +49,7 @@ APT_PACKAGES=(
   libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
   ccache ninja-build
+  libdw-dev  # elfutils: source lines in the CUDA simulator's reports
 )
 # With --test-tools: the browser the report test renders pages with.
 TOOLS_APT_PACKAGES=(chromium)
