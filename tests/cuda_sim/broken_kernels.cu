@@ -38,7 +38,7 @@ __global__ void divergent_barrier_kernel(float* out) {
 
 __global__ void out_of_bounds_kernel(const float* in, float* out, int n) {
   const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-  if (i < n) out[i] = in[i + 1];  // in has n elements
+  if (i < n) out[i] = in[i + 1];  // OUT-OF-BOUNDS: in has n elements
 }
 
 __global__ void global_write_race_kernel(int* out) {

@@ -122,6 +122,7 @@ TEST_CASE("memcheck: a read one element past the end of a device allocation") {
   CHECK(mentions(r, "read of 4 bytes"));
   CHECK(mentions(r, "starts 0 bytes past the end of an allocation of 400 bytes"));
   CHECK(r.address != 0);
+  check_names_line(r, "OUT-OF-BOUNDS", "out_of_bounds_kernel");
 }
 
 TEST_CASE("a correct kernel with barriers and full-warp shuffles gets no report") {
