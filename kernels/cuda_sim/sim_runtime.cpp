@@ -158,7 +158,7 @@ struct LaunchState {
   Site interval_start;
   size_t reports_this_launch = 0, suppressed = 0;
   std::unordered_map<uintptr_t, Shadow> shadow;  // shared word -> last accesses this interval
-  uint32_t block_linear = 0, block_first_interval = 0;
+  uint32_t block_linear = 0;  // of the running block, in launch order
   // Global-memory racecheck, over the pages of device memory this launch touched.
   std::unordered_map<uintptr_t, std::unique_ptr<GlobalWord[]>> global_shadow;
   uintptr_t cached_page = ~uintptr_t{0};
@@ -453,7 +453,6 @@ void run_block(uint3 block_idx, uint64_t seed) {
   for (WarpCollective& w : L.warps) w.active = false, w.arrived = 0;
   L.shadow.clear();
   ++L.interval;
-  L.block_first_interval = L.interval;
   L.interval_start = Site{"", 0};
   if (L.dynamic_bytes) std::memset(L.dynamic, 0xff, L.dynamic_bytes);  // NaN-filled, like garbage
   std::vector<int> order(n);
