@@ -5,7 +5,9 @@
 set(NLAMMR_MPI "AUTO" CACHE STRING "Data-parallel training over MPI: AUTO (when MPI is found), ON, OFF")
 set_property(CACHE NLAMMR_MPI PROPERTY STRINGS AUTO ON OFF)
 set(NLAMMR_WITH_MPI OFF)
-if(NOT NLAMMR_MPI STREQUAL "OFF")
+if(NLAMMR_ENGINE_ONLY)
+  message(STATUS "nlammr: MPI OFF (NLAMMR_ENGINE_ONLY builds no data-parallel training)")
+elseif(NOT NLAMMR_MPI STREQUAL "OFF")
   # The C API, found through the C++ compiler (the project enables no C).
   find_package(MPI COMPONENTS CXX QUIET)
   if(MPI_CXX_FOUND)

@@ -17,8 +17,12 @@
 #                                 tensorboard Python package in .venv (reads the event files)
 #   scripts/setup.sh --bench      also PyTorch (CPU) and transformers in .venv, the references
 #                                 of bench/nlammr and bench/bert (python3 -m pip; a few GB)
-#   scripts/setup.sh --system     system packages only (no model, no build): what
-#                                 bench/gpu_suite.sh installs on a bare GPU machine
+#   scripts/setup.sh --system     system packages only (no model, no build)
+#   scripts/setup.sh --system-engine  the system packages of the engine-only build
+#                                 (-DNLAMMR_ENGINE_ONLY=ON) only: what bench/gpu_suite.sh needs
+#   scripts/setup.sh --gpu-bench  only the cuDNN frontend's headers (PyPI nvidia-cudnn-frontend,
+#                                 into .venv, no dependencies): the cuDNN attention baseline of
+#                                 bench/cuda/bench_attention (cuDNN itself comes with the CUDA toolkit)
 #
 # Idempotent: packages and the model already present are not reinstalled.
 set -euo pipefail
@@ -29,6 +33,8 @@ test_deps=0
 test_tools=0
 bench=0
 system_only=0
+gpu_bench=0
+system_engine=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
@@ -36,7 +42,9 @@ for arg in "$@"; do
     --test-tools) test_tools=1 ;;
     --bench) bench=1 ;;
     --system) system_only=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --system-engine) system_engine=1 ;;
+    --gpu-bench) gpu_bench=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +57,14 @@ APT_PACKAGES=(
   libprotobuf-dev protobuf-compiler libboost-dev
   python3 python3-venv python3-pip
   ccache ninja-build
+  libdw-dev  # elfutils: source lines in the CUDA simulator's reports
+)
+# What the engine-only build (NLAMMR_ENGINE_ONLY) needs: no Open Babel,
+# utf8proc, protobuf, Boost, zlib or MPI.
+ENGINE_APT_PACKAGES=(
+  build-essential cmake pkg-config
+  libeigen3-dev libcli11-dev doctest-dev nlohmann-json3-dev
+  ccache ninja-build libdw-dev
 )
 # With --test-tools: the browser the report test renders pages with.
 TOOLS_APT_PACKAGES=(chromium)
@@ -75,8 +91,24 @@ install_packages() {
   fi
 }
 
+if [ "$system_engine" -eq 1 ]; then
+  install_packages "${ENGINE_APT_PACKAGES[@]}"
+  exit 0
+fi
 if [ "$test_deps" -eq 1 ]; then
   install_packages "${TEST_APT_PACKAGES[@]}"
+  exit 0
+fi
+
+# Header-only C++ over cuDNN; the wheel's include/ is what CMake looks for
+# (bench/cuda/CMakeLists.txt). Its Python part is not used.
+CUDNN_FRONTEND_PACKAGE="nvidia-cudnn-frontend==1.32.0"
+if [ "$gpu_bench" -eq 1 ]; then
+  if ! compgen -G ".venv/lib/python3*/site-packages/include/cudnn_frontend.h" >/dev/null; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    echo "setup: installing $CUDNN_FRONTEND_PACKAGE into .venv (headers of the cuDNN attention baseline)"
+    .venv/bin/python -m pip install -q --no-deps "$CUDNN_FRONTEND_PACKAGE"
+  fi
   exit 0
 fi
 install_packages "${APT_PACKAGES[@]}"

@@ -7,12 +7,22 @@
 //   v2 fused tiled     the backend's kernel (kernels/cuda/attention.cu): Q, K,
 //                      V tiles in shared memory, online softmax, S never stored.
 //   v2 bf16            the same kernel reading and writing bfloat16.
-// cuDNN's fused attention is not measured: the cudnn frontend is not
-// available and the graph built through the backend API was not written.
+//   cudnn fused bf16   cuDNN's fused attention (SDPA) built with the cuDNN
+//                      frontend's graph API (cudnn_sdpa.cpp), forward and
+//                      backward; the library baseline. bfloat16 only (cuDNN's
+//                      fused attention has no float32 path), so v2 bf16 is the
+//                      like-for-like kernel; bench/gpu_suite.sh prints every
+//                      attention row's ratio to it. Its output is checked
+//                      against v2 bf16 before it is timed.
 // TFLOP/s count 4*B*H*Sq*Sk*D flops for the forward (two matmuls) and 2.5x
 // that for the backward; the fraction is of the float32 FMA peak measured by
 // bench_common.cuh in the same run (no tensor cores are used).
+#include <cmath>
+
 #include "bench/cuda/bench_common.cuh"
+#ifdef NLAMMR_BENCH_CUDNN_SDPA
+#include "bench/cuda/cudnn_sdpa.h"
+#endif
 
 using namespace nlammr;
 using namespace nlammr::bench;
@@ -50,6 +60,73 @@ void run_row_kernel(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& o
       q.data<float>(), k.data<float>(), v.data<float>(), out.data<float>(), rows, q.size(2), k.size(2),
       scale);
   check(cudaGetLastError(), "attention_row_kernel");
+}
+
+// Largest |a - b| of two bfloat16 tensors of one shape, in float32.
+double max_abs_difference(const Tensor& a, const Tensor& b) {
+  const std::vector<float> x = a.to(DType::Float32).to(Device::cpu()).to_vector<float>(),
+                           y = b.to(DType::Float32).to(Device::cpu()).to_vector<float>();
+  double worst = 0.0;
+  for (size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(static_cast<double>(x[i]) - y[i]));
+  return worst;
+}
+
+// cuDNN's fused attention, forward and backward, in bfloat16.
+void bench_cudnn(const Tensor& q, const Tensor& k, const Tensor& v, double scale, const std::string& shape,
+                 double flops, double peak_tflops) {
+#ifdef NLAMMR_BENCH_CUDNN_SDPA
+  const Device gpu = Device::cuda();
+  const int64_t B = q.size(0), H = q.size(1), S = q.size(2), D = q.size(3);
+  const Tensor qb = q.to(DType::BFloat16), kb = k.to(DType::BFloat16), vb = v.to(DType::BFloat16);
+  Tensor o = Tensor::empty(q.shape(), DType::BFloat16, gpu), o_ref = Tensor::empty(q.shape(), DType::BFloat16, gpu);
+  Tensor stats = Tensor::empty({B, H, S}, DType::Float32, gpu), stats_ref = Tensor::empty({B, H, S}, DType::Float32, gpu);
+  // cuDNN runs on the default stream, the backend on its own: inputs the
+  // backend made must be complete before cuDNN reads them.
+  auto settle = [] {
+    cuda::synchronize();
+    check(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+  };
+  settle();
+  std::unique_ptr<CudnnSdpa> sdpa;
+  try {
+    sdpa = std::make_unique<CudnnSdpa>(B, H, S, D, static_cast<float>(scale));
+  } catch (const std::exception& e) {
+    report_missing("attention_fwd", "cudnn_fused_bf16", std::string("not measured: ") + e.what());
+    return;
+  }
+  // The baseline must compute the same thing: against the hand-written bf16
+  // kernel (both round their output to bfloat16; values are O(1)).
+  sdpa->forward(qb.raw_data(), kb.raw_data(), vb.raw_data(), o.raw_data(), stats.data<float>());
+  cuda::attention_forward_bf16(cuda::AttentionShape{B, H, S, S, D}, qb.raw_data(), kb.raw_data(), vb.raw_data(),
+                               nullptr, scale, o_ref.raw_data(), stats_ref.data<float>());
+  settle();
+  const double diff = max_abs_difference(o, o_ref);
+  std::printf("cudnn check %s: max |O_cudnn - O_v2_bf16| = %.3g\n", shape.c_str(), diff);
+  if (!(diff < 0.05)) {
+    report_missing("attention_fwd", "cudnn_fused_bf16", "not measured: output differs from v2 bf16 by " + std::to_string(diff));
+    return;
+  }
+  const double fwd = median_seconds(
+      [&] { sdpa->forward(qb.raw_data(), kb.raw_data(), vb.raw_data(), o.raw_data(), stats.data<float>()); });
+  report("attention_fwd", "cudnn_fused_bf16", shape, flops / fwd / 1e12, "TFLOP/s", peak_tflops);
+
+  Generator gen(2);
+  const Tensor grad_o = randn(q.shape(), gen, DType::Float32, gpu).to(DType::BFloat16);
+  Tensor gq = Tensor::empty(q.shape(), DType::BFloat16, gpu), gk = Tensor::empty(q.shape(), DType::BFloat16, gpu),
+         gv = Tensor::empty(q.shape(), DType::BFloat16, gpu);
+  settle();
+  const double bwd = median_seconds(
+      [&] {
+        sdpa->backward(qb.raw_data(), kb.raw_data(), vb.raw_data(), o.raw_data(), grad_o.raw_data(),
+                       stats.data<float>(), gq.raw_data(), gk.raw_data(), gv.raw_data());
+      },
+      5, 1);
+  report("attention_bwd", "cudnn_fused_bf16", shape, 2.5 * flops / bwd / 1e12, "TFLOP/s", peak_tflops);
+#else
+  (void)q, (void)k, (void)v, (void)scale, (void)flops, (void)peak_tflops;
+  report_missing("attention_fwd", "cudnn_fused_bf16",
+                 "not built: the cuDNN frontend or cuDNN was not found at configure time (" + shape + ")");
+#endif
 }
 
 void bench_shape(int64_t B, int64_t H, int64_t S, int64_t D, double peak_tflops) {
@@ -120,7 +197,7 @@ void bench_shape(int64_t B, int64_t H, int64_t S, int64_t D, double peak_tflops)
         [&] { be.attention_backward(q, k, v, out, lse, gout, Tensor(), scale, gq, gk, gv); }, 5, 1);
     report("attention_bwd", "v2_fused_tiled_fp32", shape, tflops(s, 2.5 * flops), "TFLOP/s", peak_tflops);
   }
-  report_missing("attention_fwd", "cudnn_fused", "not measured (no cuDNN graph baseline written)");
+  bench_cudnn(q, k, v, scale, shape, flops, peak_tflops);
 }
 
 }  // namespace

@@ -131,7 +131,14 @@ __global__ void multilabel_margin_kernel(const T* x, const int64_t* target, int6
     }
     __syncthreads();
     const int64_t count = count_shared;
-    for (int64_t j = threadIdx.x; j < count; j += blockDim.x) mark[tr[j]] = 1;
+    // A class listed twice is marked by the thread of its first listing only:
+    // two threads storing the same byte unordered is a data race, even when
+    // both store 1.
+    for (int64_t j = threadIdx.x; j < count; j += blockDim.x) {
+      bool first = true;
+      for (int64_t k = 0; k < j && first; ++k) first = tr[k] != tr[j];
+      if (first) mark[tr[j]] = 1;
+    }
     __syncthreads();  // the marks (global memory) are visible to the whole block after the barrier
     // The gradient repeats the CPU's additions of +-inv, in its order (list
     // entries j, then classes), so that it comes out bit-identical: a sum of

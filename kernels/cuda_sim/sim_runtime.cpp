@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -60,6 +61,7 @@ struct SimThread {
   Site site;              // where it waits
   uint64_t wait_gen = 0;  // the warp collective generation it waits for
   Fiber fiber;
+  bool in_atomic = false;  // inside atomicAdd and friends
   std::unordered_map<uintptr_t, uint32_t> occurrences;  // metrics: executions of each access site
 };
 
@@ -78,8 +80,26 @@ struct Shadow {
   uint32_t interval = 0;
   int32_t writer = -1, reader1 = -1, reader2 = -1;
   uint32_t writer_epoch = 0, reader1_epoch = 0, reader2_epoch = 0;
-  Site writer_site;
+  uintptr_t writer_pc = 0, reader1_pc = 0, reader2_pc = 0;  // where they accessed (source_of)
 };
+
+// Global-memory racecheck: the last write and one read of each 4-byte word
+// of device memory touched in the launch. `bytes` is the mask of the word's
+// bytes the access covered (two threads writing the two halves of one word
+// do not conflict).
+struct GlobalAccess {
+  uint32_t block = 0;     // linear block index + 1; 0: none
+  uint32_t interval = 0;  // the launch-wide barrier interval (intervals grow, block after block)
+  uint32_t epoch = 0;     // the warp's completed collectives at the time
+  uint16_t thread = 0;    // linear thread index in the block
+  uint8_t bytes = 0;
+  bool atomic = false;
+  uintptr_t pc = 0;
+};
+struct GlobalWord {
+  GlobalAccess writer, reader;
+};
+constexpr size_t kShadowPageWords = 1024;  // 4 KiB of device memory per shadow page
 
 struct Request {
   std::vector<uintptr_t> units;  // sectors (global) or words (shared)
@@ -98,7 +118,15 @@ struct RequestKeyHash {
 struct Allocation {
   size_t bytes = 0;  // as requested
   bool live = true;
+  std::vector<uint64_t> initialized;  // one bit per byte (memcheck's uninitialised reads)
 };
+
+void set_bits(std::vector<uint64_t>& bits, size_t from, size_t to) {
+  while (from < to && from % 64) bits[from / 64] |= uint64_t{1} << (from % 64), ++from;
+  while (from + 64 <= to) bits[from / 64] = ~uint64_t{0}, from += 64;
+  while (from < to) bits[from / 64] |= uint64_t{1} << (from % 64), ++from;
+}
+bool bit(const std::vector<uint64_t>& bits, size_t i) { return (bits[i / 64] >> (i % 64)) & 1; }
 constexpr size_t kRedzone = 256;
 
 // ---- global state (launches are serialised by launch_mutex) ----------------------------
@@ -130,6 +158,12 @@ struct LaunchState {
   Site interval_start;
   size_t reports_this_launch = 0, suppressed = 0;
   std::unordered_map<uintptr_t, Shadow> shadow;  // shared word -> last accesses this interval
+  uint32_t block_linear = 0;  // of the running block, in launch order
+  // Global-memory racecheck, over the pages of device memory this launch touched.
+  std::unordered_map<uintptr_t, std::unique_ptr<GlobalWord[]>> global_shadow;
+  uintptr_t cached_page = ~uintptr_t{0};
+  GlobalWord* cached_words = nullptr;
+  std::unordered_set<uint64_t> reported_sites;  // one report per pair of source sites
   LaunchMetrics metrics;
   std::vector<std::unordered_map<RequestKey, Request, RequestKeyHash>> requests;  // per warp
   std::unordered_set<uintptr_t> global_bytes;
@@ -137,6 +171,24 @@ struct LaunchState {
 LaunchState* launch_state = nullptr;
 thread_local SimThread* current = nullptr;  // the running simulated thread (null on the host)
 unsigned char* stacks = nullptr;
+
+// Source locations in reports: a placeholder while the kernel runs, the
+// file and line once the launch is over (resolve_sources). Reading the line
+// tables takes more stack than a simulated thread's fiber has.
+std::string pc_token(uintptr_t pc) {
+  char b[32];
+  std::snprintf(b, sizeof b, "\x01%" PRIxPTR "\x02", pc);
+  return b;
+}
+std::string resolve_sources(std::string s) {
+  for (size_t i; (i = s.find('\x01')) != std::string::npos;) {
+    const size_t j = s.find('\x02', i);
+    if (j == std::string::npos) break;
+    const uintptr_t pc = std::strtoull(s.substr(i + 1, j - i - 1).c_str(), nullptr, 16);
+    s.replace(i, j - i + 1, source_of(pc));
+  }
+  return s;
+}
 
 uint64_t splitmix(uint64_t& s) {
   uint64_t z = (s += 0x9e3779b97f4a7c15ull);
@@ -151,7 +203,8 @@ bool env_flag(const char* name, bool fallback) {
   return std::string(v) != "0";
 }
 
-void add_report(Check check, const SimThread* t, uintptr_t address, const std::string& text) {
+void add_report(Check check, const SimThread* t, uintptr_t address, const std::string& text,
+                const std::string& source = {}) {
   LaunchState& L = *launch_state;
   if (L.reports_this_launch >= kReportsPerLaunch) {
     ++L.suppressed;
@@ -164,6 +217,7 @@ void add_report(Check check, const SimThread* t, uintptr_t address, const std::s
   r.block = L.block_idx;
   r.thread = t ? t->coords.thread : uint3{};
   r.address = address;
+  r.source = source;
   r.message = std::string(check_name(check)) + ": kernel " + L.kernel + " block " + coord_str(L.block_idx) +
               (t ? " thread " + coord_str(t->coords.thread) : std::string()) + ": " + text;
   if (report_list.size() < kMaxReports) report_list.push_back(r);
@@ -437,56 +491,166 @@ bool ordered(const LaunchState& L, int other, uint32_t other_epoch, const SimThr
 }
 
 void race_report(LaunchState& L, const SimThread& t, int other, uintptr_t word, bool dynamic, bool write,
-                 bool other_writes) {
+                 bool other_writes, uintptr_t pc, uintptr_t other_pc) {
   const SimThread& o = L.threads[static_cast<size_t>(other)];
+  const std::string here = pc_token(pc);
   char offset[64];
   if (dynamic)
     std::snprintf(offset, sizeof offset, "dynamic shared +0x%" PRIxPTR, word * 4);
   else
     std::snprintf(offset, sizeof offset, "static shared 0x%" PRIxPTR, word * 4);
   add_report(Check::Racecheck, &t, word * 4,
-             std::string(write ? "writes " : "reads ") + offset + " which thread " +
-                 coord_str(o.coords.thread) + (other_writes ? " wrote" : " read") +
-                 " in the same barrier interval (since " + site_str(L.interval_start) + ")");
+             std::string(write ? "writes " : "reads ") + offset + " at " + here + ", which thread " +
+                 coord_str(o.coords.thread) + (other_writes ? " wrote" : " read") + " at " +
+                 pc_token(other_pc) + " in the same barrier interval (since " + site_str(L.interval_start) +
+                 ")",
+             here);
 }
 
 void check_shared(LaunchState& L, const SimThread& t, uintptr_t address, size_t bytes, bool write,
-                  bool dynamic) {
+                  bool dynamic, uintptr_t pc) {
   const uint32_t epoch = L.warps[static_cast<size_t>(t.warp)].epoch;
   for (uintptr_t word = address / 4; word <= (address + bytes - 1) / 4; ++word) {
     Shadow& s = L.shadow[word];
     if (s.interval != L.interval) s = Shadow{}, s.interval = L.interval;
     if (!ordered(L, s.writer, s.writer_epoch, t)) {
-      race_report(L, t, s.writer, word, dynamic, write, true);
+      race_report(L, t, s.writer, word, dynamic, write, true, pc, s.writer_pc);
       s.writer = -1;  // one report per conflict
     }
     if (write) {
       if (!ordered(L, s.reader1, s.reader1_epoch, t))
-        race_report(L, t, s.reader1, word, dynamic, true, false);
+        race_report(L, t, s.reader1, word, dynamic, true, false, pc, s.reader1_pc);
       else if (!ordered(L, s.reader2, s.reader2_epoch, t))
-        race_report(L, t, s.reader2, word, dynamic, true, false);
-      s.writer = t.linear, s.writer_epoch = epoch;
+        race_report(L, t, s.reader2, word, dynamic, true, false, pc, s.reader2_pc);
+      s.writer = t.linear, s.writer_epoch = epoch, s.writer_pc = pc;
       s.reader1 = s.reader2 = -1;
     } else if (s.reader1 < 0 || s.reader1 == t.linear) {
-      s.reader1 = t.linear, s.reader1_epoch = epoch;
+      s.reader1 = t.linear, s.reader1_epoch = epoch, s.reader1_pc = pc;
     } else {
-      s.reader2 = t.linear, s.reader2_epoch = epoch;
+      s.reader2 = t.linear, s.reader2_epoch = epoch, s.reader2_pc = pc;
+    }
+  }
+}
+
+// ---- global-memory racecheck ---------------------------------------------------------
+GlobalWord& global_word(LaunchState& L, uintptr_t word) {
+  const uintptr_t page = word / kShadowPageWords;
+  if (page != L.cached_page) {
+    std::unique_ptr<GlobalWord[]>& slot = L.global_shadow[page];
+    if (!slot) slot.reset(new GlobalWord[kShadowPageWords]());
+    L.cached_page = page;
+    L.cached_words = slot.get();
+  }
+  return L.cached_words[word % kShadowPageWords];
+}
+
+// Whether an earlier access `o` happens before the running thread's access.
+// Threads of one block are ordered by __syncthreads (a later interval) and,
+// within a warp, by a warp collective in between; blocks of one launch never
+// are (they may run in any order, or at the same time).
+bool globally_ordered(const LaunchState& L, const GlobalAccess& o, const SimThread& t) {
+  if (o.block == 0) return true;
+  if (o.block != L.block_linear + 1) return false;
+  if (o.interval != L.interval || o.thread == t.linear) return true;
+  return o.thread / kWarp == t.warp && o.epoch < L.warps[static_cast<size_t>(t.warp)].epoch;
+}
+
+uint3 unlinear(uint64_t i, dim3 d) {
+  return uint3{static_cast<unsigned>(i % d.x), static_cast<unsigned>(i / d.x % d.y),
+               static_cast<unsigned>(i / (uint64_t{d.x} * d.y))};
+}
+
+void global_race_report(LaunchState& L, const SimThread& t, const GlobalAccess& o, uintptr_t address, bool write,
+                        bool other_writes, uintptr_t pc) {
+  // One report per pair of source sites: the launch's few reports then show
+  // different races rather than one race seen by many threads.
+  if (!L.reported_sites.insert(pc * 0x9e3779b97f4a7c15ull ^ o.pc).second) return;
+  const bool same_block = o.block == L.block_linear + 1;
+  const std::string here = pc_token(pc);
+  char where[48];
+  std::snprintf(where, sizeof where, "global 0x%" PRIxPTR, address);
+  add_report(Check::Racecheck, &t, address,
+             std::string(write ? (t.in_atomic ? "atomically writes " : "writes ")
+                               : (t.in_atomic ? "atomically reads " : "reads ")) +
+                 where + " at " + here + ", which block " + coord_str(unlinear(o.block - 1, L.grid)) +
+                 " thread " + coord_str(unlinear(o.thread, L.block)) +
+                 (other_writes ? (o.atomic ? " atomically wrote" : " wrote") : (o.atomic ? " atomically read" : " read")) +
+                 " at " + pc_token(o.pc) +
+                 (same_block ? " in the same barrier interval" : "; blocks of one launch are not ordered"),
+             here);
+}
+
+void check_global_race(LaunchState& L, const SimThread& t, uintptr_t address, size_t bytes, bool write,
+                       uintptr_t pc) {
+  GlobalAccess me;
+  me.block = L.block_linear + 1;
+  me.interval = L.interval;
+  me.epoch = L.warps[static_cast<size_t>(t.warp)].epoch;
+  me.thread = static_cast<uint16_t>(t.linear);
+  me.atomic = t.in_atomic;
+  me.pc = pc;
+  for (uintptr_t word = address / 4; word <= (address + bytes - 1) / 4; ++word) {
+    const uintptr_t lo = std::max(address, word * 4), hi = std::min(address + bytes, word * 4 + 4);
+    me.bytes = static_cast<uint8_t>(((1u << (hi - lo)) - 1) << (lo - word * 4));
+    GlobalWord& w = global_word(L, word);
+    auto conflicts = [&](const GlobalAccess& o) {
+      return o.block != 0 && (o.bytes & me.bytes) && !(o.atomic && me.atomic) && !globally_ordered(L, o, t);
+    };
+    if (conflicts(w.writer)) global_race_report(L, t, w.writer, lo, write, true, pc);
+    if (write) {
+      if (conflicts(w.reader)) global_race_report(L, t, w.reader, lo, true, false, pc);
+      w.writer = me;
+      w.reader = GlobalAccess{};
+    } else if (w.reader.block == 0 || globally_ordered(L, w.reader, t)) {
+      // Keep one reader: a newer one replaces it only when ordered after it
+      // (whatever conflicts with the old one then conflicts with the new one).
+      w.reader = me;
     }
   }
 }
 
 // ---- memcheck -------------------------------------------------------------------------
+void check_initialized(LaunchState& L, const SimThread& t, Allocation& a, uintptr_t base, uintptr_t address,
+                       size_t bytes, bool write, uintptr_t pc) {
+  const size_t from = address - base;
+  if (write && !t.in_atomic) {
+    set_bits(a.initialized, from, from + bytes);
+    return;
+  }
+  if (write) return;  // an atomic's store follows its load, which was checked
+  size_t missing = bytes;
+  for (size_t i = 0; i < bytes && missing == bytes; ++i)
+    if (!bit(a.initialized, from + i)) missing = i;
+  if (missing == bytes) return;
+  set_bits(a.initialized, from, from + bytes);  // each byte reported once
+  if (!L.reported_sites.insert(pc).second) return;
+  const std::string here = pc_token(pc);
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "uninitialised global read of %zu bytes at 0x%" PRIxPTR
+                " (byte %zu of an allocation of %zu bytes at 0x%" PRIxPTR
+                ") at %s: byte %zu of it was never written by cudaMemset, cudaMemcpy or a kernel",
+                bytes, address, from, a.bytes, base, here.c_str(), missing);
+  add_report(Check::Memcheck, &t, address, text, here);
+}
+
 // Returns true when the address is device memory (valid or not).
-bool check_global(LaunchState& L, const SimThread& t, uintptr_t address, size_t bytes, bool write) {
+bool check_global(LaunchState& L, const SimThread& t, uintptr_t address, size_t bytes, bool write, uintptr_t pc) {
   std::lock_guard<std::mutex> lock(memory_mutex);
   auto it = allocations.upper_bound(address + kRedzone);
   if (it == allocations.begin()) return false;
   --it;
   const uintptr_t base = it->first;
-  const Allocation& a = it->second;
+  Allocation& a = it->second;
   if (address + bytes + kRedzone <= base || address >= base + a.bytes + kRedzone) return false;
   const bool inside = address >= base && address + bytes <= base + a.bytes;
-  if (a.live && inside) return true;
+  if (a.live && inside) {
+    if (options().checks) {
+      check_initialized(L, t, a, base, address, bytes, write, pc);
+      check_global_race(L, t, address, bytes, write, pc);
+    }
+    return true;
+  }
   if (options().checks) {
     char text[200];
     if (!a.live)
@@ -504,9 +668,20 @@ bool check_global(LaunchState& L, const SimThread& t, uintptr_t address, size_t 
                     write ? "write" : "read", bytes, address,
                     static_cast<size_t>(address >= base + a.bytes ? address - (base + a.bytes) : 0), a.bytes,
                     base);
-    add_report(Check::Memcheck, &t, address, std::string("out-of-bounds global ") + text);
+    const std::string here = pc_token(pc);
+    add_report(Check::Memcheck, &t, address, std::string("out-of-bounds global ") + text + " at " + here, here);
   }
   return true;
+}
+
+// The live allocation holding `p`, or null.
+Allocation* allocation_of(uintptr_t p, uintptr_t* base) {
+  auto it = allocations.upper_bound(p);
+  if (it == allocations.begin()) return nullptr;
+  --it;
+  if (!it->second.live || p >= it->first + it->second.bytes) return nullptr;
+  *base = it->first;
+  return &it->second;
 }
 
 }  // namespace
@@ -642,17 +817,24 @@ bool launch(const char* kernel, dim3 grid, dim3 block, size_t dynamic_shared_byt
   L.metrics.kernel = kernel;
   L.metrics.blocks = blocks;
   L.metrics.threads = blocks * threads;
+  const size_t first_report = report_list.size();
   const uint64_t launch_seed = options().seed * 0x9e3779b97f4a7c15ull + (++launch_counter);
   for (uint64_t b = 0; b < blocks; ++b) {
     uint64_t s = launch_seed ^ (b * 0xd1b54a32d192ed03ull);
     const uint3 idx{static_cast<unsigned>(b % grid.x), static_cast<unsigned>(b / grid.x % grid.y),
                     static_cast<unsigned>(b / (uint64_t{grid.x} * grid.y))};
+    L.block_linear = static_cast<uint32_t>(b);
     run_block(idx, splitmix(s));
   }
   if (options().metrics) {
     L.metrics.global_bytes_unique = L.global_bytes.size();
     metrics_list.push_back(L.metrics);
   }
+  for (size_t i = first_report; i < report_list.size(); ++i) {
+    report_list[i].message = resolve_sources(report_list[i].message);
+    report_list[i].source = resolve_sources(report_list[i].source);
+  }
+  failure_text = resolve_sources(failure_text);
   if (L.suppressed && !report_list.empty())
     report_list.back().message += " (" + std::to_string(L.suppressed) + " more reports in this launch)";
   return L.reports_this_launch == 0;
@@ -666,12 +848,12 @@ void on_access(uintptr_t address, size_t bytes, bool write, uintptr_t pc) {
   bool shared = false, global = false;
   if (L.dynamic_bytes && address >= dyn && address < dyn + L.dynamic_bytes + 16) {
     shared = true;
-    if (options().checks) check_shared(L, *t, address - dyn, bytes, write, true);
+    if (options().checks) check_shared(L, *t, address - dyn, bytes, write, true, pc);
   } else if (is_static_shared(address)) {
     shared = true;
-    if (options().checks) check_shared(L, *t, address, bytes, write, false);
+    if (options().checks) check_shared(L, *t, address, bytes, write, false, pc);
   } else {
-    global = check_global(L, *t, address, bytes, write);
+    global = check_global(L, *t, address, bytes, write, pc);
   }
   if (!options().metrics || (!shared && !global)) return;
   const uint32_t occurrence = t->occurrences[pc]++;
@@ -693,8 +875,57 @@ void* device_malloc(size_t bytes) {
   std::memset(raw, 0xfb, total);  // recognisable garbage, as cudaMalloc'd memory holds
   const uintptr_t base = reinterpret_cast<uintptr_t>(raw) + kRedzone;
   std::lock_guard<std::mutex> lock(memory_mutex);
-  allocations[base] = Allocation{bytes, true};
+  allocations[base] = Allocation{bytes, true, std::vector<uint64_t>((bytes + 63) / 64, 0)};
   return reinterpret_cast<void*>(base);
+}
+
+void mark_initialized(const void* ptr, size_t bytes) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  std::lock_guard<std::mutex> lock(memory_mutex);
+  uintptr_t base = 0;
+  if (Allocation* a = allocation_of(p, &base))
+    set_bits(a->initialized, p - base, std::min<size_t>(p - base + bytes, a->bytes));
+}
+
+void copy_initialization(void* dst, const void* src, size_t bytes) {
+  const uintptr_t d = reinterpret_cast<uintptr_t>(dst), s = reinterpret_cast<uintptr_t>(src);
+  std::lock_guard<std::mutex> lock(memory_mutex);
+  uintptr_t dbase = 0, sbase = 0;
+  Allocation* da = allocation_of(d, &dbase);
+  if (!da) return;
+  const size_t n = std::min<size_t>(bytes, da->bytes - (d - dbase));
+  Allocation* sa = allocation_of(s, &sbase);
+  if (!sa) {
+    set_bits(da->initialized, d - dbase, d - dbase + n);
+    return;
+  }
+  std::vector<bool> state(n);  // read first: source and destination may overlap
+  for (size_t i = 0; i < n; ++i) state[i] = s - sbase + i >= sa->bytes || bit(sa->initialized, s - sbase + i);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t di = d - dbase + i;
+    const bool set = state[i];
+    uint64_t& word = da->initialized[di / 64];
+    const uint64_t m = uint64_t{1} << (di % 64);
+    word = set ? word | m : word & ~m;
+  }
+}
+
+size_t uninitialized_bytes(const void* ptr, size_t bytes) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  std::lock_guard<std::mutex> lock(memory_mutex);
+  uintptr_t base = 0;
+  const Allocation* a = allocation_of(p, &base);
+  if (!a) return 0;
+  size_t missing = 0;
+  for (size_t i = p - base; i < std::min<size_t>(p - base + bytes, a->bytes); ++i) missing += !bit(a->initialized, i);
+  return missing;
+}
+
+void begin_atomic() {
+  if (current) current->in_atomic = true;
+}
+void end_atomic() {
+  if (current) current->in_atomic = false;
 }
 
 bool device_free(void* ptr) {

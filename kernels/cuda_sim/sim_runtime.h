@@ -84,6 +84,7 @@ struct Report {
   std::string kernel;
   uint3 block, thread;
   uintptr_t address = 0;  // offset in shared memory (racecheck) or address (memcheck); 0 if none
+  std::string source;     // "file:line (function)" of the reported access; empty if none
   std::string message;    // the whole report, one line
 };
 // Every report since the last clear (kept up to a limit).
@@ -120,8 +121,41 @@ struct LaunchMetrics {
 const std::vector<LaunchMetrics>& launch_metrics();
 void clear_launch_metrics();
 
-// Called by the access hooks (sim_access.cpp).
+// Called by the access hooks (sim_access.cpp). `pc` is the return address of
+// the hook's call, in the kernel's code.
 void on_access(uintptr_t address, size_t bytes, bool write, uintptr_t pc);
 bool in_kernel();
+
+// atomicAdd and friends (include/cuda_runtime.h) run their load and store
+// inside an AtomicScope: racecheck then treats them as one atomic access.
+void begin_atomic();
+void end_atomic();
+struct AtomicScope {
+  AtomicScope() { begin_atomic(); }
+  ~AtomicScope() { end_atomic(); }
+  AtomicScope(const AtomicScope&) = delete;
+  AtomicScope& operator=(const AtomicScope&) = delete;
+};
+
+// ---- device-memory initialisation (memcheck's uninitialised reads) ------------------
+// cudaMalloc'd bytes start uninitialised; cudaMemset, cudaMemcpy into device
+// memory and kernel stores initialise them. Host code of the simulator that
+// writes device memory directly (the cuBLAS and CUB stand-ins) marks what it
+// wrote. No effect on memory that device_malloc did not hand out.
+void mark_initialized(const void* ptr, size_t bytes);
+// dst gets the initialisation state of src (a device-to-device copy); bytes
+// of src outside device memory count as initialised.
+void copy_initialization(void* dst, const void* src, size_t bytes);
+// How many of the `bytes` bytes at ptr (in one device allocation) are not
+// initialised; 0 for memory device_malloc did not hand out.
+size_t uninitialized_bytes(const void* ptr, size_t bytes);
+
+// ---- source locations (sim_symbolize.cpp) --------------------------------------------
+// "file:line (function)" of the access whose hook returned to `return_address`,
+// from the binary's line tables; the function and offset, or the bare address,
+// when they cannot be read.
+std::string source_of(uintptr_t return_address);
+// True when source_of can give file and line (the build found libdw).
+bool source_lines_available();
 
 }  // namespace cudasim

@@ -4,6 +4,9 @@
 // the launch reported success.
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 namespace nlammr::sim_fixtures {
 
 // Two threads write the same shared-memory word with no barrier between.
@@ -23,5 +26,19 @@ bool bad_shuffle_mask();
 bool shared_column_access(int stride);
 // The same shapes done right (barriers, full warps, in bounds): no report.
 bool correct_block_sum(double* result);
+
+// Thread 0 of each of 3 blocks writes out[0] without an atomic.
+bool global_write_race();
+// A histogram with plain `bins[v] += 1` over 4 blocks.
+bool plain_histogram();
+// The same histogram with atomicAdd: no report; the bins come back.
+bool atomic_histogram(std::vector<int>* bins);
+// Block 1 reads a word block 0 wrote in the same launch.
+bool read_other_blocks_write();
+// A kernel reads a cudaMalloc'd buffer whose second half was never written.
+bool uninitialised_read();
+// cudaMalloc, cudaMemset and cudaMemcpy (host to device, device to device) on
+// two 64-byte buffers a and b; the uninitialised bytes after each step.
+std::vector<size_t> initialization_after_copies();
 
 }  // namespace nlammr::sim_fixtures

@@ -4,8 +4,10 @@
 // correct kernel gets none.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "kernels/cuda_sim/sim_runtime.h"
@@ -27,6 +29,33 @@ bool mentions(const cudasim::Report& r, const std::string& text) {
   return r.message.find(text) != std::string::npos;
 }
 
+// "broken_kernels.cu:N", N the line of broken_kernels.cu holding `marker`:
+// what a report must name for the access on that line.
+std::string fixture_line(const std::string& marker) {
+  std::ifstream in(NLAMMR_SOURCE_DIR "/tests/cuda_sim/broken_kernels.cu");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(marker) != std::string::npos) return "broken_kernels.cu:" + std::to_string(n);
+  FAIL("marker " << marker << " not found in broken_kernels.cu");
+  return {};
+}
+
+// The source location a report names for its access: "file:line (function)"
+// when the build reads line tables (libdw). Without libdw only an address
+// relative to a symbol or the binary can be given (the kernels are not
+// exported symbols), and the report must still name some location.
+void check_names_line(const cudasim::Report& r, const std::string& marker, const std::string& kernel) {
+  INFO(r.message);
+  if (cudasim::source_lines_available()) {
+    CHECK(r.source.rfind(fixture_line(marker) + " (", 0) == 0);
+    CHECK(r.source.find(kernel) != std::string::npos);
+    CHECK(mentions(r, " at " + fixture_line(marker)));
+  } else {
+    CHECK(r.source.find("+0x") != std::string::npos);
+    CHECK(mentions(r, " at " + r.source));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("racecheck: two threads writing one shared word between barriers") {
@@ -38,8 +67,10 @@ TEST_CASE("racecheck: two threads writing one shared word between barriers") {
   CHECK(r.kernel == "shared_write_race_kernel");
   CHECK(r.block.x == 0);
   CHECK(mentions(r, "writes static shared"));
-  CHECK(mentions(r, "wrote in the same barrier interval"));
-  INFO(r.message);
+  CHECK(mentions(r, "wrote at "));
+  CHECK(mentions(r, "in the same barrier interval"));
+  // Both accesses are the one line that every thread runs.
+  check_names_line(r, "RACE-SHARED", "shared_write_race_kernel");
 }
 
 TEST_CASE("racecheck: a missing __syncthreads between a write and a neighbour's read") {
@@ -96,6 +127,7 @@ TEST_CASE("memcheck: a read one element past the end of a device allocation") {
   CHECK(mentions(r, "read of 4 bytes"));
   CHECK(mentions(r, "starts 0 bytes past the end of an allocation of 400 bytes"));
   CHECK(r.address != 0);
+  check_names_line(r, "OUT-OF-BOUNDS", "out_of_bounds_kernel");
 }
 
 TEST_CASE("a correct kernel with barriers and full-warp shuffles gets no report") {
@@ -199,4 +231,83 @@ TEST_CASE("GIN graph indices are validated once per graph batch, again after the
   be.copy(Tensor::from_vector<int64_t>({1, 0, 7, 1}, {4}).to(sim), src);
   CHECK_THROWS_WITH_AS(be.gin_message_forward(x, edges, src, offsets, out),
                        doctest::Contains("index 7 out of range [0, 3)"), std::runtime_error);
+}
+
+TEST_CASE("racecheck: blocks of one launch writing one global word without an atomic") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::global_write_race);
+  REQUIRE_FALSE(reports.empty());
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Racecheck);
+  CHECK(r.kernel == "global_write_race_kernel");
+  CHECK(r.thread.x == 0);
+  CHECK(r.block.x > 0);  // the second block to run meets the first one's write
+  CHECK(r.address != 0);
+  CHECK(mentions(r, "writes global 0x"));
+  CHECK(mentions(r, "thread (0,0,0) wrote at"));
+  CHECK(mentions(r, "blocks of one launch are not ordered"));
+  check_names_line(r, "RACE-GLOBAL", "global_write_race_kernel");
+}
+
+TEST_CASE("racecheck: a histogram with plain increments is reported and one with atomicAdd is clean and right") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::plain_histogram);
+  REQUIRE_FALSE(reports.empty());
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Racecheck);
+  CHECK(r.kernel == "plain_histogram_kernel");
+  CHECK(mentions(r, "global 0x"));
+  check_names_line(r, "RACE-HISTOGRAM", "plain_histogram_kernel");
+
+  cudasim::clear_reports();
+  std::vector<int> bins;
+  CHECK(sim_fixtures::atomic_histogram(&bins));
+  for (const cudasim::Report& other : cudasim::reports()) INFO(other.message);
+  CHECK(cudasim::reports().empty());
+  // 200 values i * 7 % 4: 50 in each bin.
+  CHECK(bins == std::vector<int>{50, 50, 50, 50});
+}
+
+TEST_CASE("racecheck: a block reading a word another block of the launch wrote") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::read_other_blocks_write);
+  // Exactly one race: the barrier orders every access within a block.
+  REQUIRE(reports.size() == 1);
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Racecheck);
+  CHECK(r.block.x == 1);
+  CHECK(r.thread.x == 0);
+  CHECK(mentions(r, "reads global 0x"));
+  CHECK(mentions(r, "which block (0,0,0) thread (0,0,0) wrote"));
+  check_names_line(r, "RACE-OTHER-BLOCK", "read_other_block_kernel");
+}
+
+TEST_CASE("memcheck: a kernel reading cudaMalloc'd bytes nothing wrote") {
+  if (!cudasim::accesses_instrumented()) return;
+  const auto reports = reports_of(sim_fixtures::uninitialised_read);
+  // Threads 64..127 read the unset half; one report per source line.
+  REQUIRE(reports.size() == 1);
+  const cudasim::Report& r = reports.front();
+  INFO(r.message);
+  CHECK(r.check == cudasim::Check::Memcheck);
+  CHECK(r.kernel == "uninitialised_read_kernel");
+  CHECK(r.block.x == 1);  // block 0 reads the memset half only
+  CHECK(mentions(r, "uninitialised global read of 4 bytes"));
+  CHECK(mentions(r, "of an allocation of 512 bytes"));
+  check_names_line(r, "UNINITIALISED-READ", "uninitialised_read_kernel");
+}
+
+TEST_CASE("memcheck: cudaMemset and cudaMemcpy from host or device decide which bytes are initialised") {
+  // Uninitialised bytes of two 64-byte buffers after each step of the fixture.
+  const std::vector<size_t> expected{
+      64,  // a fresh from cudaMalloc
+      32,  // a after cudaMemset of bytes 0..31
+      32,  // b after a device-to-device copy of all of a: a's state
+      0,   // a after a host-to-device copy into bytes 32..63
+      16,  // b after a device-to-device copy of a's bytes 32..47
+  };
+  CHECK(sim_fixtures::initialization_after_copies() == expected);
 }

@@ -68,33 +68,40 @@ T shfl(unsigned mask, T value, Shuffle kind, int arg, int width, const char* fil
 }
 }  // namespace cudasim
 
-// ---- atomics (a block's threads never run at the same time: plain updates are atomic) ----
+// ---- atomics ------------------------------------------------------------------------------
+// A block's threads never run at the same time, so a plain read-modify-write
+// is atomic here; the scope tells racecheck that it is one atomic access.
 template <typename T>
 inline T atomicAdd(T* address, T value) {
+  const ::cudasim::AtomicScope atomic;
   const T old = *address;
   *address = old + value;
   return old;
 }
 template <typename T>
 inline T atomicMin(T* address, T value) {
+  const ::cudasim::AtomicScope atomic;
   const T old = *address;
   if (value < old) *address = value;
   return old;
 }
 template <typename T>
 inline T atomicMax(T* address, T value) {
+  const ::cudasim::AtomicScope atomic;
   const T old = *address;
   if (old < value) *address = value;
   return old;
 }
 template <typename T>
 inline T atomicExch(T* address, T value) {
+  const ::cudasim::AtomicScope atomic;
   const T old = *address;
   *address = value;
   return old;
 }
 template <typename T>
 inline T atomicCAS(T* address, T compare, T value) {
+  const ::cudasim::AtomicScope atomic;
   const T old = *address;
   if (old == compare) *address = value;
   return old;

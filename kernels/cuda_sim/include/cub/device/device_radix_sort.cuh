@@ -39,6 +39,9 @@ struct DeviceRadixSort {
     for (size_t i = 0; i < n; ++i) keys[i] = keys_in[order[i]], values[i] = values_in[order[i]];
     std::copy(keys.begin(), keys.end(), keys_out);
     std::copy(values.begin(), values.end(), values_out);
+    // Written on the host: memcheck must know the outputs are initialised.
+    ::cudasim::mark_initialized(keys_out, sizeof(Key) * n);
+    ::cudasim::mark_initialized(values_out, sizeof(Value) * n);
     return cudaSuccess;
   }
 };
